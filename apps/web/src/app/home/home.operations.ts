@@ -1,0 +1,11 @@
+export const CREATE_SESSION = /* GraphQL */ `
+  mutation CreateSession {
+    createSession {
+      id
+    }
+  }
+`;
+
+export interface CreateSessionResult {
+  createSession: { id: string };
+}
