@@ -1,0 +1,58 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PACKAGES_ENTITIES, PackagesModule, RealtimeModule } from '@scorm-merge/packages';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from './config/app-config';
+import { MIGRATIONS } from './database/migrations';
+import { ExplorerController } from './explorer/explorer.controller';
+import { HealthController } from './health/health.controller';
+
+export const DATABASE_FILE = 'scorm-merge.sqlite';
+
+/** Composition only: configuration, persistence, GraphQL and the feature modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    mkdirSync(config.server.dataDir, { recursive: true });
+    return {
+      module: AppModule,
+      imports: [
+        EventEmitterModule.forRoot(),
+        RealtimeModule,
+        TypeOrmModule.forRoot({
+          type: 'better-sqlite3',
+          database: join(config.server.dataDir, DATABASE_FILE),
+          enableWAL: true,
+          // WAL with synchronous=NORMAL survives a killed process; only an OS crash can lose the last commits.
+          prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+            db.pragma('synchronous = NORMAL');
+            db.pragma('busy_timeout = 5000');
+          },
+          entities: [...PACKAGES_ENTITIES],
+          migrations: MIGRATIONS,
+          migrationsRun: true,
+          synchronize: false,
+        }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          subscriptions: { 'graphql-ws': { path: '/graphql' } },
+        }),
+        PackagesModule.forRoot({
+          dataDir: config.server.dataDir,
+          upload: config.upload,
+          packageLimits: config.packageLimits,
+        }),
+      ],
+      controllers: [HealthController, ExplorerController],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+// config/default.json is the one source of defaults; bundling it lets the built server start from any folder.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import defaults from '../../../../config/default.json';
+
+export type AppConfig = typeof defaults;
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/**
+ * Settings come from config/default.json, then the file named by CONFIG_FILE (merged over it),
+ * then the environment variables of the public contract.
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const fromFile = env['CONFIG_FILE'] ? readConfigFile(env['CONFIG_FILE']) : {};
+  const config = mergeDeep(defaults, fromFile);
+  if (env['PORT']) config.server.port = parsePort(env['PORT']);
+  if (env['DATA_DIR']) config.server.dataDir = env['DATA_DIR'];
+  config.server.dataDir = resolve(config.server.dataDir);
+  return config;
+}
+
+function readConfigFile(path: string): DeepPartial<AppConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`CONFIG_FILE ${path} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as DeepPartial<AppConfig>;
+  } catch (error) {
+    throw new Error(`CONFIG_FILE ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function mergeDeep<T>(base: T, override: DeepPartial<T>): T {
+  const result = structuredClone(base) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(override as Record<string, unknown>)) {
+    const current = result[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof current === 'object') {
+      result[key] = mergeDeep(current, value as DeepPartial<typeof current>);
+    } else if (value !== undefined) {
+      result[key] = value;
+    }
+  }
+  return result as T;
+}

@@ -1,0 +1,5 @@
+import { InitialSchema1764350000000 } from './1764350000000-initial-schema';
+import { Merges1764350100000 } from './1764350100000-merges';
+
+/** Listed by hand: the server is bundled, so migrations cannot be found by a file glob. */
+export const MIGRATIONS = [InitialSchema1764350000000, Merges1764350100000];

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDistDirectory } from 'altair-static';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { loadAppConfig } from './config/app-config';
+import { EXPLORER_PATH } from './explorer/explorer.controller';
+import { requestLogger } from './logging/request-logger';
+import { serveWebApp } from './web/web-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadAppConfig();
+  const logger = new ConsoleLogger({ json: config.server.logFormat === 'json', colors: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger });
+  app.enableShutdownHooks();
+  app.use(requestLogger);
+  app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });
+  serveWebApp(app, process.env['WEB_DIR'] ?? join(__dirname, '..', 'web', 'browser'));
+  await app.listen(config.server.port, '0.0.0.0');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  Logger.log(
+    {
+      msg: 'SCORM Merge is running',
+      url: `http://localhost:${port}/`,
+      explorer: `http://localhost:${port}${EXPLORER_PATH}`,
+      dataDir: config.server.dataDir,
+    },
+    'Bootstrap',
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(
+    JSON.stringify({
+      level: 'fatal',
+      msg: 'start-up failed',
+      error: String((error as Error)?.stack ?? error),
+    }),
+  );
+  process.exit(1);
+});

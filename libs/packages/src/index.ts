@@ -1,0 +1,14 @@
+export * from './lib/scorm';
+export * from './lib/persistence';
+export * from './lib/packages-options';
+export { PackagesModule } from './lib/packages.module';
+export { SessionsService } from './lib/sessions/sessions.service';
+export { SessionModel } from './lib/sessions/models/session.model';
+export { PackagesService } from './lib/packages/packages.service';
+export { PackageModel, DescriptionSource } from './lib/packages/models/package.model';
+export { toPackageView } from './lib/packages/package-view';
+export { PackageStorage } from './lib/upload/package-storage';
+export { KeyedLock } from './lib/shared/keyed-lock';
+export { PACKAGES_RESOLVERS } from './lib/packages.module';
+export { RealtimeModule, PUB_SUB } from './lib/realtime/realtime.module';
+export { TaskStatus, ACTIVE_TASK_STATUSES } from './lib/shared/task-status';

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PACKAGES_OPTIONS, type PackagesOptions } from './packages-options';
+import { PackagesResolver } from './packages/packages.resolver';
+import { PackagesService } from './packages/packages.service';
+import { MergeEntity, PackageEntity, SessionEntity } from './persistence';
+import { SessionsResolver } from './sessions/sessions.resolver';
+import { SessionsService } from './sessions/sessions.service';
+import { PackageStorage } from './upload/package-storage';
+import { UploadController } from './upload/upload.controller';
+import { UploadService } from './upload/upload.service';
+
+export const PACKAGES_RESOLVERS = [SessionsResolver, PackagesResolver];
+
+/** Sessions, package upload, the package list and merges. */
+@Module({})
+export class PackagesModule {
+  static forRoot(options: PackagesOptions): DynamicModule {
+    return {
+      module: PackagesModule,
+      imports: [TypeOrmModule.forFeature([SessionEntity, PackageEntity, MergeEntity])],
+      controllers: [UploadController],
+      providers: [
+        { provide: PACKAGES_OPTIONS, useValue: options },
+        PackageStorage,
+        SessionsService,
+        PackagesService,
+        UploadService,
+        ...PACKAGES_RESOLVERS,
+      ],
+      exports: [SessionsService, PackagesService, PackageStorage, PACKAGES_OPTIONS],
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { PackageEntity } from '../persistence';
+import { SessionsService } from '../sessions/sessions.service';
+import { PackageStorage } from '../upload/package-storage';
+
+@Injectable()
+export class PackagesService {
+  constructor(
+    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly storage: PackageStorage,
+  ) {}
+
+  listForSession(sessionId: string): Promise<PackageEntity[]> {
+    return this.packages.find({ where: { sessionId }, order: { position: 'ASC', createdAt: 'ASC' } });
+  }
+
+  async requireInSession(sessionId: string, packageId: string): Promise<PackageEntity> {
+    await this.sessions.require(sessionId);
+    const pkg = await this.packages.findOneBy({ id: packageId, sessionId });
+    if (!pkg) throw new NotFoundException(`Package ${packageId} not found in session ${sessionId}`);
+    return pkg;
+  }
+
+  async countAndMaxPosition(sessionId: string): Promise<{ count: number; maxPosition: number }> {
+    const row = await this.packages
+      .createQueryBuilder('p')
+      .select('COUNT(*)', 'count')
+      .addSelect('COALESCE(MAX(p.position), -1)', 'maxPosition')
+      .where('p.sessionId = :sessionId', { sessionId })
+      .getRawOne<{ count: number | string; maxPosition: number | string }>();
+    return { count: Number(row?.count ?? 0), maxPosition: Number(row?.maxPosition ?? -1) };
+  }
+
+  /**
+   * Puts the listed packages first, in the given order; unlisted ones keep their relative order after them.
+   * Every id must belong to the session, once.
+   */
+  async reorder(sessionId: string, packageIds: string[]): Promise<PackageEntity[]> {
+    await this.sessions.require(sessionId);
+    if (new Set(packageIds).size !== packageIds.length) {
+      throw new BadRequestException('packageIds lists a package more than once');
+    }
+    const current = await this.listForSession(sessionId);
+    const byId = new Map(current.map((p) => [p.id, p]));
+    const unknown = packageIds.filter((id) => !byId.has(id));
+    if (unknown.length > 0) {
+      throw new BadRequestException(`Not packages of session ${sessionId}: ${unknown.join(', ')}`);
+    }
+    const listed = new Set(packageIds);
+    const ordered = [
+      ...packageIds.map((id) => byId.get(id) as PackageEntity),
+      ...current.filter((p) => !listed.has(p.id)),
+    ];
+    await this.writePositions(ordered);
+    await this.sessions.touch(sessionId);
+    return this.listForSession(sessionId);
+  }
+
+  async remove(sessionId: string, packageId: string): Promise<void> {
+    const pkg = await this.requireInSession(sessionId, packageId);
+    await this.packages.delete({ id: pkg.id });
+    await this.storage.remove(pkg.storagePath);
+    await this.compactPositions(sessionId);
+    await this.sessions.touch(sessionId);
+  }
+
+  /** Renumbers positions 0..n-1 in their current order. */
+  async compactPositions(sessionId: string): Promise<void> {
+    await this.writePositions(await this.listForSession(sessionId));
+  }
+
+  private async writePositions(ordered: PackageEntity[]): Promise<void> {
+    const changed = ordered
+      .map((pkg, position) => ({ pkg, position }))
+      .filter(({ pkg, position }) => pkg.position !== position);
+    if (changed.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      for (const { pkg, position } of changed) {
+        await manager.update(PackageEntity, { id: pkg.id }, { position });
+        pkg.position = position;
+      }
+    });
+  }
+}

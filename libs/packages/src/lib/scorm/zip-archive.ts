@@ -1,0 +1,302 @@
+import { crc32 } from 'node:zlib';
+import { open as openFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import * as yauzl from 'yauzl';
+import { PackageError } from './package-error';
+
+/** One central-directory entry, as the rest of the code sees it. */
+export interface ZipEntryInfo {
+  /** Entry name with backslashes turned into slashes (yauzl does this; unsafe names are refused). */
+  readonly name: string;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  readonly crc32: number;
+  /** 0 = stored, 8 = deflated. */
+  readonly compressionMethod: number;
+  readonly encrypted: boolean;
+  readonly isDirectory: boolean;
+  /** The stored name used backslashes as separators (a Windows zip tool). */
+  readonly hadBackslashes: boolean;
+  readonly lastModified: Date;
+}
+
+export interface ZipArchive {
+  readonly entries: readonly ZipEntryInfo[];
+  /** Size of the zip file on disk. */
+  readonly fileSize: number;
+  /** The whole entry, decompressed and CRC-checked; rejects once more than maxBytes come out. */
+  readEntry(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer>;
+  /** At most the first maxBytes of the entry (for previews); never reads further. */
+  readEntryHead(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer>;
+  /**
+   * A stream of the entry's data. `raw: true` gives the stored (still compressed) bytes,
+   * so a writer can copy an entry byte for byte without inflating it.
+   */
+  openEntryStream(entry: ZipEntryInfo, options?: { raw?: boolean }): Promise<Readable>;
+  close(): Promise<void>;
+}
+
+export interface OpenZipOptions {
+  /** Refuse before reading the central directory when the end record declares more entries. */
+  maxEntries?: number;
+}
+
+/** yauzl keeps the raw name bytes on the entry; the typings do not mention them. */
+type YauzlEntry = yauzl.Entry & { fileNameRaw?: Buffer };
+
+const BACKSLASH = 0x5c;
+
+/**
+ * Opens a zip by random access (central directory only; entry data is read on demand),
+ * so a large upload never sits in memory. Every failure is a PackageError with a
+ * user-facing reason, and the file handle is closed on every error path.
+ */
+export async function openZipArchive(path: string, options: OpenZipOptions = {}): Promise<ZipArchive> {
+  const zipfile = await openYauzl(path);
+  try {
+    if (options.maxEntries !== undefined && zipfile.entryCount > options.maxEntries) {
+      throw new PackageError(
+        `The zip has ${zipfile.entryCount} entries; at most ${options.maxEntries} are allowed.`,
+      );
+    }
+    const entries = await readCentralDirectory(zipfile);
+    return new YauzlZipArchive(zipfile, entries);
+  } catch (error) {
+    zipfile.close();
+    throw error;
+  }
+}
+
+/** Opens, runs `work`, and always closes. */
+export async function withZipArchive<T>(
+  path: string,
+  options: OpenZipOptions,
+  work: (archive: ZipArchive) => Promise<T>,
+): Promise<T> {
+  const archive = await openZipArchive(path, options);
+  try {
+    return await work(archive);
+  } finally {
+    await archive.close();
+  }
+}
+
+class YauzlZipArchive implements ZipArchive {
+  readonly entries: readonly ZipEntryInfo[];
+  readonly fileSize: number;
+  private closed = false;
+
+  constructor(
+    private readonly zipfile: yauzl.ZipFile,
+    private readonly byInfo: Map<ZipEntryInfo, YauzlEntry>,
+  ) {
+    this.entries = [...byInfo.keys()];
+    this.fileSize = zipfile.fileSize;
+  }
+
+  async readEntry(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer> {
+    if (entry.uncompressedSize > maxBytes) {
+      throw new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`);
+    }
+    const data = await this.collect(entry, maxBytes, false);
+    // yauzl checks sizes but not CRCs; a full read is where a damaged entry shows.
+    if (crc32(data) >>> 0 !== entry.crc32 >>> 0) {
+      throw new PackageError(`The zip archive is damaged: "${entry.name}" fails its checksum.`);
+    }
+    return data;
+  }
+
+  readEntryHead(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer> {
+    return this.collect(entry, maxBytes, true);
+  }
+
+  async openEntryStream(entry: ZipEntryInfo, options: { raw?: boolean } = {}): Promise<Readable> {
+    const yEntry = this.yauzlEntry(entry);
+    if (entry.encrypted && !options.raw) {
+      throw new PackageError(encryptedMessage());
+    }
+    return new Promise<Readable>((resolve, reject) => {
+      const streamOptions = options.raw ? { decodeFileData: false } : {};
+      // decodeFileData is yauzl 3 API that the typings do not list yet.
+      this.zipfile.openReadStream(yEntry, streamOptions as unknown as yauzl.ZipFileOptions, (err, stream) => {
+        if (err) reject(toPackageError(err, entry.name));
+        else resolve(stream);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.zipfile.close();
+  }
+
+  private yauzlEntry(entry: ZipEntryInfo): YauzlEntry {
+    const yEntry = this.byInfo.get(entry);
+    if (!yEntry) throw new Error('The entry does not belong to this zip archive.');
+    if (this.closed) throw new Error('The zip archive is already closed.');
+    return yEntry;
+  }
+
+  private async collect(entry: ZipEntryInfo, maxBytes: number, truncate: boolean): Promise<Buffer> {
+    const stream = await this.openEntryStream(entry);
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const finish = (error: unknown, data?: Buffer) => {
+        if (settled) return;
+        settled = true;
+        stream.removeAllListeners('data');
+        // Destroying releases the file range and the inflater early.
+        if (!stream.destroyed) stream.destroy();
+        if (error) reject(error);
+        else resolve(data ?? Buffer.alloc(0));
+      };
+      stream.on('data', (chunk: Buffer) => {
+        if (size + chunk.length > maxBytes) {
+          if (truncate) {
+            chunks.push(chunk.subarray(0, maxBytes - size));
+            finish(null, Buffer.concat(chunks));
+          } else {
+            finish(
+              new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`),
+            );
+          }
+          return;
+        }
+        size += chunk.length;
+        chunks.push(chunk);
+      });
+      stream.on('error', (err: Error) => finish(toPackageError(err, entry.name)));
+      stream.on('end', () => finish(null, Buffer.concat(chunks, size)));
+    });
+  }
+}
+
+function openYauzl(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(
+      path,
+      {
+        lazyEntries: true,
+        autoClose: false,
+        decodeStrings: true,
+        validateEntrySizes: true,
+        strictFileNames: false,
+      },
+      (err, zipfile) => {
+        if (!err) return resolve(zipfile);
+        // A system error (missing upload, permissions) is the server's problem, not the user's.
+        if (isSystemError(err)) return reject(err);
+        describeOpenFailure(path, err).then(reject, reject);
+      },
+    );
+  });
+}
+
+function readCentralDirectory(zipfile: yauzl.ZipFile): Promise<Map<ZipEntryInfo, YauzlEntry>> {
+  return new Promise((resolve, reject) => {
+    const byInfo = new Map<ZipEntryInfo, YauzlEntry>();
+    zipfile.on('entry', (entry: YauzlEntry) => {
+      const info: ZipEntryInfo = {
+        name: entry.fileName,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        crc32: entry.crc32,
+        compressionMethod: entry.compressionMethod,
+        encrypted: entry.isEncrypted(),
+        isDirectory: entry.fileName.endsWith('/'),
+        hadBackslashes: entry.fileNameRaw ? entry.fileNameRaw.includes(BACKSLASH) : false,
+        lastModified: entry.getLastModDate(),
+      };
+      if (info.name.includes('\0')) {
+        reject(
+          toPackageError(new Error(`invalid characters in fileName: ${info.name.replace(/\0/g, '\\0')}`)),
+        );
+        return;
+      }
+      byInfo.set(info, entry);
+      zipfile.readEntry();
+    });
+    zipfile.once('end', () => resolve(byInfo));
+    zipfile.once('error', (err: Error) => reject(toPackageError(err)));
+    zipfile.readEntry();
+  });
+}
+
+/** yauzl says "signature not found" for both; the first bytes tell which one the user has. */
+async function describeOpenFailure(path: string, err: Error): Promise<PackageError> {
+  const head = Buffer.alloc(4);
+  let size = 0;
+  let bytesRead = 0;
+  const handle = await openFile(path, 'r');
+  try {
+    size = (await handle.stat()).size;
+    ({ bytesRead } = await handle.read(head, 0, 4, 0));
+  } finally {
+    await handle.close();
+  }
+  if (size === 0) return new PackageError('The file is empty.', { cause: err });
+  const looksLikeZip = bytesRead >= 4 && head.readUInt32LE(0) === 0x04034b50;
+  if (/end of central directory record signature not found/i.test(err.message) && !looksLikeZip) {
+    return new PackageError('The file is not a zip archive.', { cause: err });
+  }
+  return toPackageError(err);
+}
+
+const FRIENDLY_ZIP_ERRORS: Array<[RegExp, (entryName: string) => string]> = [
+  [/strong encryption|is encrypted/i, () => encryptedMessage()],
+  [/multi-disk/i, () => 'Split (multi-part) zip archives are not supported; upload a single zip file.'],
+  [
+    /unsupported compression method/i,
+    (n) =>
+      `"${n}" uses a compression method other than deflate; re-zip the package with a standard zip tool.`,
+  ],
+  [
+    /too many bytes|not enough bytes|size mismatch/i,
+    (n) => `The zip archive is damaged: the size recorded for "${n}" does not match its data.`,
+  ],
+  [/unexpected EOF|overflows file bounds|truncated/i, () => 'The zip archive is truncated or damaged.'],
+];
+
+const UNSAFE_NAME_ERRORS: Array<[RegExp, string]> = [
+  [/^absolute path: (.*)$/i, 'an absolute path'],
+  [/^invalid relative path: (.*)$/i, 'a path that leaves the package folder'],
+  [/^invalid characters in fileName: (.*)$/i, 'an invalid name'],
+];
+
+/** Turns yauzl and zlib errors into messages a user can act on. */
+export function toPackageError(err: unknown, entryName = ''): PackageError {
+  if (err instanceof PackageError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  for (const [pattern, what] of UNSAFE_NAME_ERRORS) {
+    const match = pattern.exec(message);
+    // Named so the author can find it; quoted, never interpreted.
+    if (match)
+      return new PackageError(
+        `The zip contains an entry with ${what} ("${match[1]}"), which is not allowed.`,
+        { cause: err },
+      );
+  }
+  for (const [pattern, describe] of FRIENDLY_ZIP_ERRORS) {
+    if (pattern.test(message)) return new PackageError(describe(entryName), { cause: err });
+  }
+  // Anything else yauzl or zlib reports means the bytes are not a sound zip.
+  return new PackageError('The zip archive is truncated or damaged.', { cause: err });
+}
+
+export function encryptedMessage(): string {
+  return 'The zip is encrypted (password-protected); SCORM packages must not be.';
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${+(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${+(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+function isSystemError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'syscall' in err;
+}

@@ -1,0 +1,35 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { SessionEntity } from '../persistence';
+
+/** 16 random bytes = 128 bits, written as 22 base64url characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+
+@Injectable()
+export class SessionsService {
+  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+
+  create(): Promise<SessionEntity> {
+    return this.sessions.save(
+      this.sessions.create({ id: randomBytes(16).toString('base64url'), updatedAt: null }),
+    );
+  }
+
+  /** Null for unknown and malformed ids alike, so ids cannot be probed for shape. */
+  async find(id: string): Promise<SessionEntity | null> {
+    if (!SESSION_ID.test(id)) return null;
+    return this.sessions.findOneBy({ id });
+  }
+
+  async require(id: string): Promise<SessionEntity> {
+    const session = await this.find(id);
+    if (!session) throw new NotFoundException(`Session ${id} not found`);
+    return session;
+  }
+
+  async touch(id: string): Promise<void> {
+    await this.sessions.update({ id }, { updatedAt: new Date() });
+  }
+}

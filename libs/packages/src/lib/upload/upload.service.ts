@@ -1,0 +1,296 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import busboy from 'busboy';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Repository } from 'typeorm';
+import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
+import { PackagesService } from '../packages/packages.service';
+import { toPackageView } from '../packages/package-view';
+import type { PackageModel } from '../packages/models/package.model';
+import { PackageEntity } from '../persistence';
+import { describePackageLocally, inspectPackage, PackageError, titleFromFilename } from '../scorm';
+import { SessionsService } from '../sessions/sessions.service';
+import { KeyedLock } from '../shared/keyed-lock';
+import { PackageStorage } from './package-storage';
+import { UploadRequestError } from './upload-errors';
+
+const FILE_FIELD = 'files';
+/** Above this many parts a request is refused outright: it cannot be an honest upload. */
+const MAX_PARTS = 1000;
+
+interface Slot {
+  position: number;
+}
+
+interface StoredFile {
+  packageId: string;
+  filename: string;
+  sizeBytes: number;
+  contentHash: string | null;
+  storagePath: string | null;
+  error: string | null;
+}
+
+/** Streams multipart zips to disk, inspects each one and records it; one bad file never affects the others. */
+@Injectable()
+export class UploadService {
+  private readonly logger = new Logger(UploadService.name);
+  private readonly sessionLock = new KeyedLock();
+  /** Counts kept while uploads are in flight, so concurrent requests respect the session limit. */
+  private readonly slots = new Map<string, { taken: number; nextPosition: number; inFlight: number }>();
+
+  constructor(
+    @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
+    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
+    private readonly sessions: SessionsService,
+    private readonly packagesService: PackagesService,
+    private readonly storage: PackageStorage,
+  ) {}
+
+  async receive(sessionId: string, request: IncomingMessage): Promise<PackageModel[]> {
+    if (!(await this.sessions.find(sessionId))) {
+      throw new UploadRequestError(404, `Session ${sessionId} not found`);
+    }
+    const contentType = request.headers['content-type'] ?? '';
+    if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+      throw new UploadRequestError(400, `Send the zips as multipart/form-data in the field "${FILE_FIELD}".`);
+    }
+    const folder = await this.storage.sessionFolder(sessionId);
+    const results = await this.readParts(sessionId, folder, request);
+    if (results.length === 0) {
+      throw new UploadRequestError(
+        400,
+        `No files received: send one or more zips in the field "${FILE_FIELD}".`,
+      );
+    }
+    await this.packagesService.compactPositions(sessionId);
+    const stored = await this.packages.findBy(
+      results.filter((r) => r.persisted).map((r) => ({ id: r.view.id })),
+    );
+    const fresh = new Map(stored.map((entity) => [entity.id, toPackageView(entity)]));
+    return results.map((r) => fresh.get(r.view.id) ?? r.view);
+  }
+
+  private readParts(
+    sessionId: string,
+    folder: string,
+    request: IncomingMessage,
+  ): Promise<Array<{ view: PackageModel; persisted: boolean }>> {
+    return new Promise((resolve, reject) => {
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({
+          headers: request.headers,
+          defParamCharset: 'utf8',
+          limits: { fileSize: this.options.upload.maxFileBytes, parts: MAX_PARTS, fields: 50 },
+        });
+      } catch (error) {
+        reject(new UploadRequestError(400, `Malformed multipart request: ${(error as Error).message}`));
+        return;
+      }
+      const work: Array<Promise<{ view: PackageModel; persisted: boolean }>> = [];
+      let failed = false;
+      const fail = (error: UploadRequestError) => {
+        if (failed) return;
+        failed = true;
+        request.unpipe(parser);
+        request.resume();
+        // Files already stored stay valid: wait for them before answering with the request error.
+        void Promise.allSettled(work).then(() => reject(error));
+      };
+
+      parser.on('file', (field, stream, info) => {
+        if (field !== FILE_FIELD || failed) {
+          stream.resume();
+          return;
+        }
+        work.push(this.handleFile(sessionId, folder, stream, info.filename));
+      });
+      parser.on('partsLimit', () =>
+        fail(new UploadRequestError(413, `Too many parts: at most ${MAX_PARTS} per request.`)),
+      );
+      parser.on('error', (error: unknown) =>
+        fail(new UploadRequestError(400, `Malformed multipart request: ${(error as Error).message}`)),
+      );
+      parser.on('close', () => {
+        if (!failed) Promise.all(work).then(resolve, reject);
+      });
+      request.on('aborted', () =>
+        fail(new UploadRequestError(400, 'The upload was interrupted by the client.')),
+      );
+      request.pipe(parser);
+    });
+  }
+
+  private async handleFile(
+    sessionId: string,
+    folder: string,
+    stream: Readable,
+    rawFilename: string | undefined,
+  ): Promise<{ view: PackageModel; persisted: boolean }> {
+    const filename = displayFilename(rawFilename);
+    const slot = await this.takeSlot(sessionId);
+    if (!slot) {
+      stream.resume();
+      const limit = this.options.upload.maxPackagesPerSession;
+      return {
+        persisted: false,
+        view: rejectedView(filename, `Not added: a session holds at most ${limit} packages.`),
+      };
+    }
+    try {
+      const stored = await this.store(sessionId, folder, stream, filename);
+      const entity = await this.inspect(sessionId, slot, stored);
+      await this.packages.insert(entity);
+      return { persisted: true, view: toPackageView(entity) };
+    } finally {
+      this.releaseSlot(sessionId);
+    }
+  }
+
+  private async store(
+    sessionId: string,
+    folder: string,
+    stream: Readable,
+    filename: string,
+  ): Promise<StoredFile> {
+    const packageId = randomUUID();
+    const partPath = join(folder, `${packageId}.part`);
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    let truncated = false;
+    stream.on('limit', () => (truncated = true));
+    const measure = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        sizeBytes += chunk.length;
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    const base = { packageId, filename, contentHash: null, storagePath: null };
+    try {
+      await pipeline(stream, measure, createWriteStream(partPath, { flags: 'wx' }));
+    } catch (error) {
+      await rm(partPath, { force: true });
+      this.logger.warn({ msg: 'upload stream failed', sessionId, filename, error: (error as Error).message });
+      return { ...base, sizeBytes, error: 'The upload of this file was interrupted.' };
+    }
+    if (truncated) {
+      await rm(partPath, { force: true });
+      const limitMb = Math.round(this.options.upload.maxFileBytes / (1024 * 1024));
+      return { ...base, sizeBytes, error: `The file is larger than the ${limitMb} MB limit per package.` };
+    }
+    const storagePath = this.storage.relativePath(sessionId, packageId);
+    await rename(partPath, this.storage.absolutePath(storagePath));
+    return { ...base, sizeBytes, storagePath, contentHash: hash.digest('hex'), error: null };
+  }
+
+  private async inspect(sessionId: string, slot: Slot, stored: StoredFile): Promise<PackageEntity> {
+    const entity = this.packages.create({
+      id: stored.packageId,
+      sessionId,
+      position: slot.position,
+      filename: stored.filename,
+      title: titleFromFilename(stored.filename),
+      sizeBytes: stored.sizeBytes,
+      contentHash: stored.contentHash,
+      storagePath: stored.storagePath,
+      scormVersion: null,
+      scoCount: 0,
+      description: '',
+      descriptionSource: 'LOCAL',
+      lomDescription: null,
+      contentSample: '',
+      outline: [],
+      warnings: [],
+      error: stored.error,
+    });
+    if (!stored.storagePath) return entity;
+    try {
+      const facts = await inspectPackage(this.storage.absolutePath(stored.storagePath), {
+        filename: stored.filename,
+        limits: this.options.packageLimits,
+      });
+      const fromManifest = facts.lomDescription?.trim();
+      Object.assign(entity, {
+        title: facts.title,
+        scormVersion: facts.scormVersion,
+        scoCount: facts.scoCount,
+        lomDescription: facts.lomDescription,
+        contentSample: facts.contentSample,
+        outline: facts.outline,
+        warnings: facts.warnings,
+        description: fromManifest || describePackageLocally(facts),
+        descriptionSource: fromManifest ? 'MANIFEST' : 'LOCAL',
+      });
+    } catch (error) {
+      if (!(error instanceof PackageError)) {
+        this.logger.error({
+          msg: 'package inspection crashed',
+          sessionId,
+          filename: stored.filename,
+          error: String(error),
+        });
+      }
+      entity.error =
+        error instanceof PackageError
+          ? error.message
+          : 'The package could not be read because of an internal error.';
+      // A rejected package keeps no file: it can never be merged.
+      await this.storage.remove(stored.storagePath);
+      entity.storagePath = null;
+    }
+    return entity;
+  }
+
+  private takeSlot(sessionId: string): Promise<Slot | null> {
+    return this.sessionLock.run(sessionId, async () => {
+      let state = this.slots.get(sessionId);
+      if (!state) {
+        const { count, maxPosition } = await this.packagesService.countAndMaxPosition(sessionId);
+        state = { taken: count, nextPosition: maxPosition + 1, inFlight: 0 };
+        this.slots.set(sessionId, state);
+      }
+      if (state.taken >= this.options.upload.maxPackagesPerSession) return null;
+      state.taken += 1;
+      state.inFlight += 1;
+      return { position: state.nextPosition++ };
+    });
+  }
+
+  private releaseSlot(sessionId: string): void {
+    const state = this.slots.get(sessionId);
+    if (state && --state.inFlight === 0) this.slots.delete(sessionId);
+  }
+}
+
+/** The name to show: the last path segment, control characters removed, bounded. */
+function displayFilename(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (clean || 'unnamed.zip').slice(0, 255);
+}
+
+function rejectedView(filename: string, error: string): PackageModel {
+  return {
+    id: randomUUID(),
+    filename,
+    title: titleFromFilename(filename),
+    position: -1,
+    sizeBytes: 0,
+    scormVersion: null,
+    scoCount: 0,
+    description: '',
+    descriptionSource: 'LOCAL',
+    error,
+    warnings: [],
+    createdAt: new Date(),
+  };
+}

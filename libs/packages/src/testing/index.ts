@@ -1,0 +1,11 @@
+export { buildZip, type ZipEntrySpec } from './zip-builder';
+export {
+  buildScorm12Package,
+  buildScorm2004Package,
+  buildScormManifest,
+  encodeManifest,
+  escapeXml,
+  type ScoSpec,
+  type ScormPackageOptions,
+} from './scorm-package-builder';
+export { removeTempFiles, writeTempFile } from './temp-file';

@@ -1,0 +1,278 @@
+import { buildScorm12Package, buildScorm2004Package, buildZip } from '@scorm-merge/packages/testing';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  lexicographicSortSchema,
+  printSchema,
+  type IntrospectionQuery,
+} from 'graphql';
+import { graphql, graphqlOk, SESSION_FIELDS, uploadPackages } from '../support/api-client';
+import { startApiServer, type ApiServer } from '../support/api-server';
+import { corpusDir, workspaceRoot } from '../support/workspace';
+
+interface PackageView {
+  id: string;
+  filename: string;
+  title: string;
+  position: number;
+  sizeBytes: number;
+  scormVersion: string | null;
+  scoCount: number;
+  description: string;
+  descriptionSource: string;
+  error: string | null;
+  warnings: string[];
+}
+interface SessionView {
+  id: string;
+  createdAt: string;
+  packages: PackageView[];
+}
+
+const BILLION_LAUGHS = `<?xml version="1.0"?>
+<!DOCTYPE manifest [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<manifest identifier="x"><organizations><organization identifier="o"><title>&lol3;</title></organization></organizations><resources/></manifest>`;
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
+
+async function session(server: ApiServer, id: string): Promise<SessionView | null> {
+  const data = await graphqlOk<{ session: SessionView | null }>(
+    server.url,
+    `query ($id: ID!) { session(id: $id) { ${SESSION_FIELDS} } }`,
+    { id },
+  );
+  return data.session;
+}
+
+describe('ingest through the real server process', () => {
+  let work: string;
+  let dataDir: string;
+  let server: ApiServer;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'scorm-e2e-ingest-'));
+    dataDir = join(work, 'data');
+    server = await startApiServer({ dataDir });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('answers /health, serves the web app at / and an offline explorer at /explorer', async () => {
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });
+
+    const home = await fetch(`${server.url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<sm-root');
+    const deepLink = await fetch(`${server.url}/s/some-session`);
+    expect(await deepLink.text()).toContain('<sm-root');
+
+    const explorer = await fetch(`${server.url}/explorer`);
+    const html = await explorer.text();
+    expect(explorer.status).toBe(200);
+    expect(html).toContain('graphql-ws');
+    // Every script and stylesheet the explorer loads comes from this server.
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
+      expect(asset).not.toMatch(/^(https?:)?\/\//);
+      const response = await fetch(new URL(asset, `${server.url}/explorer/`));
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it('serves exactly the committed schema.gql', async () => {
+    const { data } = await graphql<IntrospectionQuery>(server.url, getIntrospectionQuery());
+    const served = printSchema(lexicographicSortSchema(buildClientSchema(data as IntrospectionQuery)));
+    const file = readFileSync(join(workspaceRoot(), 'apps', 'api', 'schema.gql'), 'utf8');
+    expect(served).toBe(printSchema(lexicographicSortSchema(buildSchema(file))));
+  });
+
+  it('uploads, reorders and removes; a SIGKILL and restart lose nothing', async () => {
+    const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+      server.url,
+      'mutation { createSession { id } }',
+    );
+    expect(createSession.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+
+    const files = [
+      { name: 'safety-basics.zip', data: buildScorm12Package({ title: 'Safety Basics' }) },
+      { name: 'not-a-zip.zip', data: Buffer.from('this is plain text, not a zip archive') },
+      { name: 'fire-drill.zip', data: buildScorm2004Package({ title: 'Fire Drill' }) },
+      {
+        name: 'slip.zip',
+        data: buildZip([
+          { name: 'imsmanifest.xml', data: '<manifest/>' },
+          { name: '../../escaped.txt', data: 'owned' },
+        ]),
+      },
+      { name: 'laughs.zip', data: buildZip([{ name: 'imsmanifest.xml', data: BILLION_LAUGHS }]) },
+      { name: 'empty.zip', data: Buffer.alloc(0) },
+      { name: 'first-aid.zip', data: buildScorm12Package({ title: 'First Aid' }) },
+    ];
+    const upload = await uploadPackages(server.url, createSession.id, files);
+    expect(upload.status).toBe(201);
+    const entries = upload.body as PackageView[];
+    expect(entries.map((e) => e.filename)).toEqual(files.map((f) => f.name));
+    expect(entries.map((e) => e.error === null)).toEqual([true, false, true, false, false, false, true]);
+    for (const entry of entries.filter((e) => e.error)) expect(entry.error).toMatch(/\w{3,}/);
+    expect(entries[0]).toMatchObject({ title: 'Safety Basics', scormVersion: '1.2', position: 0 });
+    expect(entries[0].scoCount).toBeGreaterThan(0);
+    expect(entries[0].description.length).toBeGreaterThan(20);
+    expect(entries[2].scormVersion).toMatch(/^2004/);
+    expect(entries.map((e) => e.position)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(existsSync(join(work, 'escaped.txt'))).toBe(false);
+    expect(existsSync(join(dataDir, 'escaped.txt'))).toBe(false);
+
+    const reordered = await graphqlOk<{ reorderPackages: SessionView }>(
+      server.url,
+      `mutation ($id: ID!, $ids: [ID!]!) { reorderPackages(sessionId: $id, packageIds: $ids) { ${SESSION_FIELDS} } }`,
+      { id: createSession.id, ids: [entries[6].id, entries[2].id, entries[0].id] },
+    );
+    expect(reordered.reorderPackages.packages.slice(0, 3).map((p) => p.title)).toEqual([
+      'First Aid',
+      'Fire Drill',
+      'Safety Basics',
+    ]);
+
+    const removed = await graphqlOk<{ removePackage: SessionView }>(
+      server.url,
+      `mutation ($id: ID!, $pkg: ID!) { removePackage(sessionId: $id, packageId: $pkg) { ${SESSION_FIELDS} } }`,
+      { id: createSession.id, pkg: entries[1].id },
+    );
+    expect(removed.removePackage.packages).toHaveLength(6);
+    expect(removed.removePackage.packages.map((p) => p.position)).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const before = await session(server, createSession.id);
+    // Only the three valid zips are kept on disk, all inside DATA_DIR/uploads/<session>/.
+    const stored = listFiles(join(dataDir, 'uploads'));
+    expect(stored.sort()).toEqual(
+      [entries[0].id, entries[2].id, entries[6].id].map((id) => `${createSession.id}/${id}.zip`).sort(),
+    );
+
+    await server.stop('SIGKILL');
+    server = await startApiServer({ dataDir });
+    expect(await session(server, createSession.id)).toEqual(before);
+  });
+
+  it('gives clear request-level errors and per-file errors without side effects', async () => {
+    const unknown = await uploadPackages(server.url, 'AAAAAAAAAAAAAAAAAAAAAA', [
+      { name: 'a.zip', data: buildScorm12Package({ title: 'A' }) },
+    ]);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ message: expect.stringContaining('not found') });
+
+    const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+      server.url,
+      'mutation { createSession { id } }',
+    );
+    const none = await uploadPackages(server.url, createSession.id, []);
+    expect(none.status).toBe(400);
+    expect(none.body).toMatchObject({ message: expect.stringContaining('No files') });
+
+    const notMultipart = await fetch(`${server.url}/api/sessions/${createSession.id}/packages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(notMultipart.status).toBe(400);
+    expect(await notMultipart.json()).toMatchObject({ message: expect.stringContaining('multipart') });
+
+    expect(await session(server, 'no-such-session')).toBeNull();
+    const bad = await graphql(
+      server.url,
+      'mutation ($id: ID!) { reorderPackages(sessionId: $id, packageIds: ["nope"]) { id } }',
+      { id: createSession.id },
+    );
+    expect(bad.errors?.[0].message).toMatch(/Not packages of session/);
+    const gone = await graphql(
+      server.url,
+      'mutation { removePackage(sessionId: "AAAAAAAAAAAAAAAAAAAAAA", packageId: "x") { id } }',
+    );
+    expect(gone.errors?.[0].message).toMatch(/not found/);
+  });
+
+  it('enforces the per-session package limit and the per-file size limit from CONFIG_FILE', async () => {
+    const configFile = join(work, 'small-limits.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({ upload: { maxPackagesPerSession: 3, maxFileBytes: 64 * 1024 } }),
+    );
+    const limited = await startApiServer({
+      dataDir: join(work, 'limited'),
+      env: { CONFIG_FILE: configFile },
+    });
+    try {
+      const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+        limited.url,
+        'mutation { createSession { id } }',
+      );
+      const big = Buffer.concat([buildScorm12Package({ title: 'Big' }), Buffer.alloc(128 * 1024)]);
+      const files = [
+        { name: 'one.zip', data: buildScorm12Package({ title: 'One' }) },
+        { name: 'big.zip', data: big },
+        { name: 'two.zip', data: buildScorm12Package({ title: 'Two' }) },
+        { name: 'three.zip', data: buildScorm12Package({ title: 'Three' }) },
+      ];
+      const { status, body } = await uploadPackages(limited.url, createSession.id, files);
+      expect(status).toBe(201);
+      const entries = body as PackageView[];
+      expect(entries).toHaveLength(4);
+      expect(entries[1].error).toMatch(/larger than/);
+      expect(entries[3].error).toMatch(/at most 3 packages/);
+      expect((await session(limited, createSession.id))?.packages).toHaveLength(3);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  const corpus = corpusDir();
+  // The real packages are not ours to ship; a user's fresh clone has none.
+  (corpus ? it : it.skip)('ingests every package of the shared corpus', async () => {
+    const dir = corpus as string;
+    const names = readdirSync(dir)
+      .filter((name) => name.endsWith('.zip'))
+      .sort();
+    const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+      server.url,
+      'mutation { createSession { id } }',
+    );
+    const { status, body } = await uploadPackages(
+      server.url,
+      createSession.id,
+      names.map((name) => ({ name, path: join(dir, name) })),
+    );
+    expect(status).toBe(201);
+    const entries = body as PackageView[];
+    const sources = readFileSync(join(dir, 'SOURCES.md'), 'utf8');
+    for (const entry of entries) {
+      expect(entry.error).toBeNull();
+      const row = sources.split('\n').find((line) => line.startsWith(`| ${entry.filename} `)) as string;
+      const scoItems = Number(/\((\d+)\) \|/.exec(row)?.[1]);
+      expect({ name: entry.filename, scoCount: entry.scoCount }).toEqual({
+        name: entry.filename,
+        scoCount: scoItems,
+      });
+    }
+  });
+});
+
+if (!corpusDir()) {
+  console.warn('../shared/fixtures/scorm not found: the corpus ingest case is skipped.');
+}
