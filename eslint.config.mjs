@@ -22,7 +22,10 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
             { sourceTag: 'scope:packages', onlyDependOnLibsWithTags: ['scope:packages'] },
-            { sourceTag: 'scope:descriptions', onlyDependOnLibsWithTags: ['scope:packages', 'scope:descriptions'] },
+            {
+              sourceTag: 'scope:descriptions',
+              onlyDependOnLibsWithTags: ['scope:packages', 'scope:descriptions'],
+            },
           ],
         },
       ],
@@ -35,7 +38,14 @@ export default [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@nestjs/*', 'typeorm'], message: 'The SCORM core must not depend on Nest or TypeORM.' }] },
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm'],
+              message: 'The SCORM core must not depend on Nest or TypeORM.',
+            },
+          ],
+        },
       ],
     },
   },
