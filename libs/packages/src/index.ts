@@ -12,3 +12,5 @@ export { KeyedLock } from './lib/shared/keyed-lock';
 export { PACKAGES_RESOLVERS } from './lib/packages.module';
 export { RealtimeModule, PUB_SUB } from './lib/realtime/realtime.module';
 export { TaskStatus, ACTIVE_TASK_STATUSES } from './lib/shared/task-status';
+export { MergesService } from './lib/merges/merges.service';
+export { MergeModel, MergeProgressModel, MergedModuleModel } from './lib/merges/models/merge.model';

@@ -15,3 +15,4 @@ export {
 export { parseManifest, MANIFEST_NAME } from './manifest-parser';
 export type { ManifestItem, ManifestOrganization, ManifestResource, ScormManifest } from './manifest-model';
 export { resolveHref, stripQueryAndFragment, type ResolvedHref } from './package-paths';
+export * from './merge';

@@ -1,0 +1,53 @@
+import { ConflictException, Controller, Get, NotFoundException, Param, StreamableFile } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { TaskStatus } from '../shared/task-status';
+import { MergeStorage } from './merge-storage';
+import { MergesService } from './merges.service';
+
+@Controller('api/sessions/:sessionId/merges/:mergeId/download')
+export class MergeDownloadController {
+  constructor(
+    private readonly merges: MergesService,
+    private readonly storage: MergeStorage,
+  ) {}
+
+  /** The merged zip as an attachment named after the course title. */
+  @Get()
+  async download(
+    @Param('sessionId') sessionId: string,
+    @Param('mergeId') mergeId: string,
+  ): Promise<StreamableFile> {
+    const merge = await this.merges.findInSession(sessionId, mergeId);
+    if (!merge) throw new NotFoundException(`Merge ${mergeId} not found in session ${sessionId}`);
+    if (merge.status !== TaskStatus.COMPLETED || !merge.outputPath) {
+      throw new ConflictException(
+        `Merge ${mergeId} is ${merge.status}; only COMPLETED merges can be downloaded.`,
+      );
+    }
+    const path = this.storage.absolutePath(merge.outputPath);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => null,
+    );
+    if (size === null) throw new NotFoundException(`The file of merge ${mergeId} is no longer on disk.`);
+    return new StreamableFile(createReadStream(path), {
+      type: 'application/zip',
+      length: size,
+      disposition: attachmentDisposition(merge.title),
+    });
+  }
+}
+
+/** ASCII fallback plus the exact UTF-8 title (RFC 6266), so no header can be broken by a title. */
+export function attachmentDisposition(title: string): string {
+  const ascii =
+    title
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/["\\/:*?<>|]+/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 100) || 'course';
+  return `attachment; filename="${ascii}.zip"; filename*=UTF-8''${encodeURIComponent(`${title.slice(0, 150)}.zip`)}`;
+}

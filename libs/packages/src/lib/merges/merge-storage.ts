@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Where merged zips live: DATA_DIR/merges/<session>/<merge>.zip. */
+@Injectable()
+export class MergeStorage {
+  readonly root: string;
+
+  constructor(@Inject(PACKAGES_OPTIONS) options: PackagesOptions) {
+    this.root = resolve(options.dataDir, 'merges');
+  }
+
+  relativePath(sessionId: string, mergeId: string): string {
+    if (!SAFE_ID.test(sessionId) || !SAFE_ID.test(mergeId)) throw new Error('Not a safe merge path');
+    return join(sessionId, `${mergeId}.zip`);
+  }
+
+  absolutePath(relativePath: string): string {
+    const absolute = resolve(this.root, relativePath);
+    if (relative(this.root, absolute).startsWith('..'))
+      throw new Error(`Refusing a path outside merges: ${relativePath}`);
+    return absolute;
+  }
+
+  async prepare(relativePath: string): Promise<string> {
+    const absolute = this.absolutePath(relativePath);
+    await mkdir(dirname(absolute), { recursive: true });
+    return absolute;
+  }
+
+  async remove(relativePath: string | null): Promise<void> {
+    if (relativePath) await rm(this.absolutePath(relativePath), { force: true });
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { PubSub } from 'graphql-subscriptions';
+import type { SessionEntity } from '../persistence';
+import { PUB_SUB } from '../realtime/realtime.module';
+import { SessionModel } from '../sessions/models/session.model';
+import { SessionsService } from '../sessions/sessions.service';
+import { mergeProgressTopic } from './merge-events';
+import { toMergeView } from './merge-view';
+import { MergesService } from './merges.service';
+import { MergeOptionsInput } from './models/merge-options.input';
+import { MergeModel, MergeProgressModel } from './models/merge.model';
+
+@Resolver(() => SessionModel)
+export class MergesResolver {
+  constructor(
+    private readonly mergesService: MergesService,
+    private readonly sessions: SessionsService,
+    @Inject(PUB_SUB) private readonly pubSub: PubSub,
+  ) {}
+
+  @Mutation(() => MergeModel, {
+    description: 'Starts merging the valid packages, in course order, into one SCORM zip.',
+  })
+  async startMerge(
+    @Args('sessionId', { type: () => ID }) sessionId: string,
+    @Args('options', { type: () => MergeOptionsInput, nullable: true }) options?: MergeOptionsInput,
+  ): Promise<MergeModel> {
+    return toMergeView(await this.mergesService.start(sessionId, options));
+  }
+
+  @ResolveField(() => [MergeModel], { description: 'Merges of this session, newest first.' })
+  async merges(@Parent() session: SessionEntity): Promise<MergeModel[]> {
+    return (await this.mergesService.listForSession(session.id)).map(toMergeView);
+  }
+
+  @Subscription(() => MergeProgressModel, { description: 'Progress of every merge of the session.' })
+  async mergeProgress(
+    @Args('sessionId', { type: () => ID }) sessionId: string,
+  ): Promise<AsyncIterator<unknown>> {
+    await this.sessions.require(sessionId);
+    return this.pubSub.asyncIterableIterator(mergeProgressTopic(sessionId));
+  }
+}

@@ -1,0 +1,74 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { PackagesService } from '../packages/packages.service';
+import { MergeEntity } from '../persistence';
+import { SessionsService } from '../sessions/sessions.service';
+import { TaskStatus } from '../shared/task-status';
+import { MergeRunner } from './merge-runner.service';
+import type { MergeOptionsInput } from './models/merge-options.input';
+
+const MAX_TITLE_CHARS = 200;
+const MERGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+@Injectable()
+export class MergesService {
+  constructor(
+    @InjectRepository(MergeEntity) private readonly merges: Repository<MergeEntity>,
+    private readonly sessions: SessionsService,
+    private readonly packages: PackagesService,
+    private readonly runner: MergeRunner,
+  ) {}
+
+  /** Fixes the valid packages and their order now; the merge itself runs in the background. */
+  async start(sessionId: string, options: MergeOptionsInput | null | undefined): Promise<MergeEntity> {
+    await this.sessions.require(sessionId);
+    const valid = (await this.packages.listForSession(sessionId)).filter((p) => !p.error && p.storagePath);
+    if (valid.length === 0) {
+      throw new BadRequestException(
+        'Nothing to merge: the session has no valid package. Upload at least one SCORM zip.',
+      );
+    }
+    const title =
+      (options?.title ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_CHARS) ||
+      defaultTitle(valid.map((p) => p.title));
+    const merge = await this.merges.save(
+      this.merges.create({
+        id: randomUUID(),
+        sessionId,
+        status: TaskStatus.QUEUED,
+        progress: 0,
+        step: 'Queued',
+        title,
+        includeMenu: options?.includeMenu ?? true,
+        packageIds: valid.map((p) => p.id),
+        outputPath: null,
+        sizeBytes: null,
+        scormVersion: null,
+        outline: null,
+        error: null,
+        finishedAt: null,
+        // Milliseconds, so merges started within one second still list in order.
+        createdAt: new Date(),
+      }),
+    );
+    this.runner.enqueue(merge.id);
+    return merge;
+  }
+
+  listForSession(sessionId: string): Promise<MergeEntity[]> {
+    return this.merges.find({ where: { sessionId }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Null for unknown ids, malformed ids and other sessions' merges alike. */
+  async findInSession(sessionId: string, mergeId: string): Promise<MergeEntity | null> {
+    if (!MERGE_ID.test(mergeId) || !(await this.sessions.find(sessionId))) return null;
+    return this.merges.findOneBy({ id: mergeId, sessionId });
+  }
+}
+
+function defaultTitle(titles: string[]): string {
+  const first = titles[0].slice(0, 120);
+  return titles.length === 1 ? first : `${first} and ${titles.length - 1} more`;
+}
