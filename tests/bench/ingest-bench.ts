@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { graphqlOk, uploadPackages } from '../support/api-client';
+import { graphqlOk, uploadFilesStreamed } from '../support/api-client';
 import { startApiServer } from '../support/api-server';
 import { MB, peakRssBytes, totalBytes, writeBenchPackages } from './bench-packages';
 
@@ -32,9 +32,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
     await Promise.all(
       Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
         for (let path = queue.shift(); path; path = queue.shift()) {
-          const { status, body } = await uploadPackages(server.url, createSession.id, [
-            { name: path.split('/').pop() as string, path },
-          ]);
+          const { status, body } = await uploadFilesStreamed(server.url, createSession.id, [path]);
           const entries = body as Array<{ error: string | null }>;
           if (status !== 201 || entries[0]?.error) failures++;
         }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { graphqlOk, uploadPackages } from '../support/api-client';
+import { graphqlOk, uploadFilesStreamed } from '../support/api-client';
 import { startApiServer } from '../support/api-server';
 import { MB, peakRssBytes, totalBytes, writeBenchPackages } from './bench-packages';
 
@@ -26,9 +26,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
       'mutation { createSession { id } }',
     );
     for (const path of paths) {
-      const { status } = await uploadPackages(server.url, createSession.id, [
-        { name: path.split('/').pop() as string, path },
-      ]);
+      const { status } = await uploadFilesStreamed(server.url, createSession.id, [path]);
       if (status !== 201) throw new Error(`upload failed with ${status}`);
     }
     // Forget the upload's peak, so the figure below is the merge's alone.

@@ -29,7 +29,7 @@ export class PackageEntity {
   @Column({ type: 'integer' })
   sizeBytes!: number;
 
-  /** sha256 of the uploaded bytes; keys the description cache. */
+  /** Fingerprint of the package's files (see contentFingerprint); keys the description cache. */
   @Column({ type: 'text', nullable: true })
   contentHash!: string | null;
 

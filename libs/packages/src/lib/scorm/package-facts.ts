@@ -27,6 +27,8 @@ export interface PackageFacts {
   warnings: string[];
   /** Bounded plain text from the SCO launch pages, for descriptions. */
   contentSample: string;
+  /** Fingerprint of the files' names, sizes and CRCs plus the manifest: equal for identical packages. */
+  contentHash: string;
   entryCount: number;
   /** Sum of the uncompressed sizes the zip declares. */
   uncompressedBytes: number;

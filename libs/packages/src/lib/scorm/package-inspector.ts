@@ -1,4 +1,5 @@
 import { checkArchive } from './archive-checks';
+import { contentFingerprint } from './content-fingerprint';
 import { buildContentSample } from './content-sample';
 import { titleFromFilename } from './filename-title';
 import { findLom, type LomSummary, readLom } from './lom-metadata';
@@ -51,7 +52,8 @@ async function inspectArchive(
       `The manifest is ${formatBytes(location.entry.uncompressedSize)}; at most ${formatBytes(limits.maxManifestBytes)} are allowed.`,
     );
   }
-  const manifest = parseManifest(await archive.readEntry(location.entry, limits.maxManifestBytes));
+  const manifestBytes = await archive.readEntry(location.entry, limits.maxManifestBytes);
+  const manifest = parseManifest(manifestBytes);
   if (manifest.versionGuessed) {
     warnings.push(
       `The manifest does not say which SCORM version it uses; it was read as SCORM ${manifest.scormVersion}.`,
@@ -105,6 +107,7 @@ async function inspectArchive(
     outlineLevels: outlineItems.map((item) => item.depth),
     warnings,
     contentSample: await buildContentSample(archive, launchPages, limits.contentSampleChars),
+    contentHash: contentFingerprint(archive.entries, manifestBytes),
     entryCount: archive.entries.length,
     uncompressedBytes: totals.uncompressedBytes,
   };

@@ -14,6 +14,7 @@ function facts(overrides: Partial<PackageFacts>): PackageFacts {
     outline: [],
     warnings: [],
     contentSample: '',
+    contentHash: '',
     entryCount: 1,
     uncompressedBytes: 1,
     ...overrides,

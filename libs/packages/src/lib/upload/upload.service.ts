@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import busboy from 'busboy';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -23,6 +23,8 @@ import { UploadRequestError } from './upload-errors';
 const FILE_FIELD = 'files';
 /** Above this many parts a request is refused outright: it cannot be an honest upload. */
 const MAX_PARTS = 1000;
+/** Large chunks keep per-chunk overhead low when zips stream to disk. */
+const WRITE_CHUNK_BYTES = 1024 * 1024;
 
 interface Slot {
   position: number;
@@ -32,7 +34,6 @@ interface StoredFile {
   packageId: string;
   filename: string;
   sizeBytes: number;
-  contentHash: string | null;
   storagePath: string | null;
   error: string | null;
 }
@@ -88,6 +89,8 @@ export class UploadService {
         parser = busboy({
           headers: request.headers,
           defParamCharset: 'utf8',
+          highWaterMark: WRITE_CHUNK_BYTES,
+          fileHwm: WRITE_CHUNK_BYTES,
           limits: { fileSize: this.options.upload.maxFileBytes, parts: MAX_PARTS, fields: 50 },
         });
       } catch (error) {
@@ -162,20 +165,22 @@ export class UploadService {
   ): Promise<StoredFile> {
     const packageId = randomUUID();
     const partPath = join(folder, `${packageId}.part`);
-    const hash = createHash('sha256');
     let sizeBytes = 0;
     let truncated = false;
     stream.on('limit', () => (truncated = true));
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         sizeBytes += chunk.length;
-        hash.update(chunk);
         callback(null, chunk);
       },
     });
-    const base = { packageId, filename, contentHash: null, storagePath: null };
+    const base = { packageId, filename, storagePath: null };
     try {
-      await pipeline(stream, measure, createWriteStream(partPath, { flags: 'wx' }));
+      await pipeline(
+        stream,
+        measure,
+        createWriteStream(partPath, { flags: 'wx', highWaterMark: WRITE_CHUNK_BYTES }),
+      );
     } catch (error) {
       await rm(partPath, { force: true });
       this.logger.warn({ msg: 'upload stream failed', sessionId, filename, error: (error as Error).message });
@@ -188,7 +193,7 @@ export class UploadService {
     }
     const storagePath = this.storage.relativePath(sessionId, packageId);
     await rename(partPath, this.storage.absolutePath(storagePath));
-    return { ...base, sizeBytes, storagePath, contentHash: hash.digest('hex'), error: null };
+    return { ...base, sizeBytes, storagePath, error: null };
   }
 
   private async inspect(sessionId: string, slot: Slot, stored: StoredFile): Promise<PackageEntity> {
@@ -199,7 +204,7 @@ export class UploadService {
       filename: stored.filename,
       title: titleFromFilename(stored.filename),
       sizeBytes: stored.sizeBytes,
-      contentHash: stored.contentHash,
+      contentHash: null,
       storagePath: stored.storagePath,
       scormVersion: null,
       scoCount: 0,
@@ -222,6 +227,7 @@ export class UploadService {
         title: facts.title,
         scormVersion: facts.scormVersion,
         scoCount: facts.scoCount,
+        contentHash: facts.contentHash,
         lomDescription: facts.lomDescription,
         contentSample: facts.contentSample,
         outline: facts.outline,
