@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import yauzl from 'yauzl';
 import { graphql, graphqlOk, uploadPackages } from '../support/api-client';
 import { startApiServer, type ApiServer } from '../support/api-server';
-import { subscribe } from '../support/graphql-subscription';
+import { subscriptionClient } from '../support/graphql-subscriptions';
 
 interface MergeView {
   id: string;
@@ -109,11 +109,11 @@ describe('merge through the real server process', () => {
         ids: [packages[2].id, packages[0].id],
       },
     );
-    const progress = await subscribe<ProgressEvent>(
-      server.url,
+    const subscriptions = subscriptionClient(server.url);
+    const progress = await subscriptions.subscribe<ProgressEvent>(
+      'mergeProgress',
       'subscription ($id: ID!) { mergeProgress(sessionId: $id) { mergeId status step progress } }',
       { id: sessionId },
-      'mergeProgress',
     );
     try {
       const { startMerge } = await graphqlOk<{ startMerge: MergeView }>(
@@ -158,7 +158,7 @@ describe('merge through the real server process', () => {
       expect(folders[0]).toMatch(/^01-fire-drill/);
       expect(folders[1]).toMatch(/^02-safety-basics/);
     } finally {
-      await progress.close();
+      await subscriptions.close();
     }
   });
 

@@ -9,8 +9,8 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { openZipArchive } from '@scorm-merge/packages';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SCORM_AGAIN_DIST = join(dirname(require.resolve('scorm-again/package.json')), 'dist');
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -187,16 +187,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   // Offline: anything not served by the local LMS fails at once instead of hanging.
   await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]|about:|data:)/, (route) => route.abort());

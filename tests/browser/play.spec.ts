@@ -4,7 +4,7 @@
 // the generated adapter page).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { mergePackages, type MergeInput } from '@scorm-merge/packages';
 import {
@@ -13,18 +13,12 @@ import {
   removeTempFiles,
   writeTempFile,
 } from '@scorm-merge/packages/testing';
-import {
-  CHROMIUM_PATH,
-  launchableScos,
-  launchChromium,
-  LmsServer,
-  lmsCalls,
-  unloadSco,
-  waitForCall,
-} from './lms-harness';
+import { CHROMIUM_PATH } from '../support/chromium';
+import { corpusDir } from '../support/workspace';
+import { launchableScos, launchChromium, LmsServer, lmsCalls, unloadSco, waitForCall } from './lms-harness';
 
-const corpus = resolve(__dirname, '../../../shared/fixtures/scorm');
-const hasCorpus = existsSync(corpus);
+const corpus = corpusDir() ?? '';
+const hasCorpus = corpus !== '';
 const hasChromium = existsSync(CHROMIUM_PATH);
 const describePlay = hasChromium ? describe : describe.skip;
 if (!hasChromium)

@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DESCRIPTIONS_ENTITIES, DescriptionsModule } from '@scorm-merge/descriptions';
 import { PACKAGES_ENTITIES, PackagesModule, RealtimeModule } from '@scorm-merge/packages';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ export class AppModule {
             db.pragma('synchronous = NORMAL');
             db.pragma('busy_timeout = 5000');
           },
-          entities: [...PACKAGES_ENTITIES],
+          entities: [...PACKAGES_ENTITIES, ...DESCRIPTIONS_ENTITIES],
           migrations: MIGRATIONS,
           migrationsRun: true,
           synchronize: false,
@@ -51,6 +52,7 @@ export class AppModule {
           upload: config.upload,
           packageLimits: config.packageLimits,
         }),
+        DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
       ],
       controllers: [HealthController, ExplorerController],
     };

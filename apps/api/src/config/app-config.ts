@@ -17,6 +17,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = mergeDeep(defaults, fromFile);
   if (env['PORT']) config.server.port = parsePort(env['PORT']);
   if (env['DATA_DIR']) config.server.dataDir = env['DATA_DIR'];
+  if (env['OPENAI_API_KEY'] !== undefined) config.openai.apiKey = env['OPENAI_API_KEY'];
+  if (env['OPENAI_BASE_URL'] !== undefined) config.openai.baseURL = env['OPENAI_BASE_URL'];
+  if (env['OPENAI_MODEL']) config.openai.model = env['OPENAI_MODEL'];
   config.server.dataDir = resolve(config.server.dataDir);
   return config;
 }

@@ -19,7 +19,7 @@ export class MergeEntity {
   sessionId!: string;
 
   @ManyToOne(() => SessionEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'sessionId' })
+  @JoinColumn({ name: 'sessionId', foreignKeyConstraintName: 'FK_merge_session' })
   session?: SessionEntity;
 
   @Column({ type: 'text' })

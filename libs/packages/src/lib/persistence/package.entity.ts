@@ -14,7 +14,7 @@ export class PackageEntity {
   sessionId!: string;
 
   @ManyToOne(() => SessionEntity, (session) => session.packages, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'sessionId' })
+  @JoinColumn({ name: 'sessionId', foreignKeyConstraintName: 'FK_package_session' })
   session?: SessionEntity;
 
   @Column({ type: 'integer' })

@@ -166,8 +166,6 @@ export class UploadService {
     const packageId = randomUUID();
     const partPath = join(folder, `${packageId}.part`);
     let sizeBytes = 0;
-    let truncated = false;
-    stream.on('limit', () => (truncated = true));
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         sizeBytes += chunk.length;
@@ -186,7 +184,8 @@ export class UploadService {
       this.logger.warn({ msg: 'upload stream failed', sessionId, filename, error: (error as Error).message });
       return { ...base, sizeBytes, error: 'The upload of this file was interrupted.' };
     }
-    if (truncated) {
+    // busboy marks a file cut at the size limit; read the flag, as the 'limit' event may come before we listen.
+    if ((stream as Readable & { truncated?: boolean }).truncated) {
       await rm(partPath, { force: true });
       const limitMb = Math.round(this.options.upload.maxFileBytes / (1024 * 1024));
       return { ...base, sizeBytes, error: `The file is larger than the ${limitMb} MB limit per package.` };

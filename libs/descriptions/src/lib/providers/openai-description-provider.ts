@@ -1,0 +1,93 @@
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { buildDescriptionPrompt } from '../prompt/description-prompt';
+import type { OpenAiSettings } from '../descriptions-options';
+import { DescriptionProviderError, isRetryableStatus, parseRetryAfter } from '../runner/provider-error';
+import type { AiDescriptionProvider, DescribeOptions } from './ai-description-provider';
+import type { DescribablePackage } from './describable-package';
+
+/**
+ * Chat completions through the official SDK, streamed so partial text can be shown while it is written.
+ * Works with any OpenAI-compatible server through `baseURL`.
+ */
+export class OpenAiDescriptionProvider implements AiDescriptionProvider {
+  readonly model: string;
+  private readonly client: OpenAI;
+
+  constructor(private readonly settings: OpenAiSettings) {
+    this.model = settings.model;
+    this.client = new OpenAI({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseURL || undefined,
+      // The runner retries instead: it honours Retry-After, adds jitter, counts attempts and falls back.
+      maxRetries: 0,
+      timeout: settings.timeout,
+    });
+  }
+
+  async describe(pkg: DescribablePackage, { signal, onText }: DescribeOptions): Promise<string> {
+    const prompt = buildDescriptionPrompt(pkg);
+    // The SDK's timeout stops at the response headers; this one also covers a stream that stalls.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.settings.timeout);
+    try {
+      const stream = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: [
+            { role: 'system', content: prompt.system },
+            { role: 'user', content: prompt.user },
+          ],
+          max_tokens: this.settings.maxTokens,
+          temperature: this.settings.temperature,
+          stream: true,
+        },
+        { signal: AbortSignal.any([signal, deadline.signal]) },
+      );
+      let text = '';
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta?.content ?? '';
+        if (delta) {
+          text += delta;
+          onText?.(text);
+        }
+      }
+      return text;
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (deadline.signal.aborted) {
+        throw new DescriptionProviderError(`no complete answer within ${this.settings.timeout} ms`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+      throw classify(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function classify(error: unknown): DescriptionProviderError {
+  if (error instanceof APIUserAbortError) {
+    return new DescriptionProviderError('request aborted', { retryable: false, cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    return new DescriptionProviderError(`connection failed: ${error.message}`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    return new DescriptionProviderError(`HTTP ${error.status}: ${error.message}`, {
+      retryable: isRetryableStatus(error.status),
+      retryAfterMs: parseRetryAfter(error.headers),
+      status: error.status,
+      cause: error,
+    });
+  }
+  // A stream cut off mid-answer surfaces as a plain error: transient like any connection problem.
+  return new DescriptionProviderError(`request failed: ${(error as Error)?.message ?? String(error)}`, {
+    retryable: true,
+    cause: error,
+  });
+}

@@ -1,0 +1,58 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { PUB_SUB, SessionsService } from '@scorm-merge/packages';
+import type { PubSub } from 'graphql-subscriptions';
+import { descriptionTrigger, DESCRIPTION_EVENTS } from '../events/description-events';
+import { DescriptionDeltaModel } from '../models/description-delta.model';
+import { DescriptionProgressModel } from '../models/description-progress.model';
+import { DescriptionUpdateModel } from '../models/description-update.model';
+
+/** Payloads are published already in their GraphQL shape. */
+const asPublished = <T>(payload: T): T => payload;
+
+/** Live description events of one session; an unknown session is refused with an error. */
+@Resolver()
+export class DescriptionSubscriptionsResolver {
+  constructor(
+    @Inject(PUB_SUB) private readonly pubSub: PubSub,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Subscription(() => DescriptionProgressModel, {
+    resolve: asPublished,
+    description: 'Task started, each package finished, completed, cancelled or failed.',
+  })
+  descriptionProgress(
+    @Args('sessionId', { type: () => ID }) sessionId: string,
+  ): Promise<AsyncIterableIterator<unknown>> {
+    return this.listen('progress', sessionId);
+  }
+
+  @Subscription(() => DescriptionUpdateModel, {
+    resolve: asPublished,
+    description: "Each package's new description, once it is saved.",
+  })
+  descriptionUpdated(
+    @Args('sessionId', { type: () => ID }) sessionId: string,
+  ): Promise<AsyncIterableIterator<unknown>> {
+    return this.listen('updated', sessionId);
+  }
+
+  @Subscription(() => DescriptionDeltaModel, {
+    resolve: asPublished,
+    description: 'Partial text while the model writes a description, so it can be shown typing. Not saved.',
+  })
+  descriptionStreaming(
+    @Args('sessionId', { type: () => ID }) sessionId: string,
+  ): Promise<AsyncIterableIterator<unknown>> {
+    return this.listen('streaming', sessionId);
+  }
+
+  private async listen(
+    kind: keyof typeof DESCRIPTION_EVENTS,
+    sessionId: string,
+  ): Promise<AsyncIterableIterator<unknown>> {
+    await this.sessions.require(sessionId);
+    return this.pubSub.asyncIterableIterator(descriptionTrigger(kind, sessionId));
+  }
+}

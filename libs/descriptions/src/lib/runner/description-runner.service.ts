@@ -1,0 +1,283 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { PackageEntity, TaskStatus } from '@scorm-merge/packages';
+import { Repository } from 'typeorm';
+import { DescriptionCacheStore } from '../cache/description-cache.store';
+import { DESCRIPTIONS_OPTIONS, type DescriptionsOptions } from '../descriptions-options';
+import {
+  DESCRIPTION_EVENTS,
+  type DescriptionDeltaPayload,
+  type DescriptionProgressPayload,
+  type DescriptionUpdatePayload,
+  type ProgressTypeValue,
+  type SessionEvent,
+} from '../events/description-events';
+import type { DescriptionTaskEntity, DescriptionTaskItemEntity } from '../persistence';
+import { PROMPT_VERSION } from '../prompt/description-prompt';
+import type { AiDescriptionProvider } from '../providers/ai-description-provider';
+import { DescriptionTaskStore } from '../tasks/description-task.store';
+import { progressPercent } from '../tasks/task-progress';
+import { AI_DESCRIPTION_PROVIDER } from './ai-provider.token';
+import { ConcurrencyLimiter } from './concurrency-limiter';
+import { DescriptionGenerator, type GeneratedDescription } from './description-generator';
+import { TaskStoppedError } from './task-stopped';
+
+/** Live counts of a running task; they only grow, so progress events are monotonic. */
+interface TaskCounts {
+  total: number;
+  completed: number;
+  failed: number;
+}
+
+/**
+ * Works through a task's open items with bounded concurrency: describe, commit, then emit.
+ * Each task has an AbortController; once it aborts, nothing more is committed or emitted for it.
+ */
+@Injectable()
+export class DescriptionRunner implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(DescriptionRunner.name);
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly generator: DescriptionGenerator;
+  private stopping = false;
+
+  constructor(
+    private readonly store: DescriptionTaskStore,
+    cache: DescriptionCacheStore,
+    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
+    private readonly events: EventEmitter2,
+    @Inject(DESCRIPTIONS_OPTIONS) private readonly options: DescriptionsOptions,
+    @Inject(AI_DESCRIPTION_PROVIDER) private readonly ai: AiDescriptionProvider | null,
+  ) {
+    this.generator = new DescriptionGenerator({
+      ai,
+      cache,
+      // One limiter for the whole process: two sessions together never exceed the configured bound.
+      limiter: new ConcurrencyLimiter(options.descriptions.concurrency),
+      policy: options.descriptions,
+      promptVersion: PROMPT_VERSION,
+    });
+  }
+
+  isRunning(taskId: string): boolean {
+    return this.running.has(taskId);
+  }
+
+  /** Works on the task in the background; a task already being worked on is left alone. */
+  start(task: DescriptionTaskEntity, resumed = false): void {
+    if (this.running.has(task.id) || this.stopping) return;
+    const controller = new AbortController();
+    const counts: TaskCounts = { total: task.total, completed: task.completed, failed: task.failed };
+    const done = this.run(task, counts, controller.signal, resumed)
+      .catch((error: unknown) => this.failTask(task, counts, error, controller.signal))
+      .finally(() => this.running.delete(task.id));
+    this.running.set(task.id, { controller, done });
+  }
+
+  /** Aborts requests in flight and queued work; from here on nothing is committed or emitted for the task. */
+  cancel(taskId: string): void {
+    this.running.get(taskId)?.controller.abort(new TaskStoppedError('cancelled'));
+  }
+
+  /** Stops work without touching task status, so the next boot resumes it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    const all = [...this.running.values()];
+    for (const { controller } of all) controller.abort(new TaskStoppedError('shutdown'));
+    await Promise.allSettled(all.map(({ done }) => done));
+  }
+
+  private async run(
+    task: DescriptionTaskEntity,
+    counts: TaskCounts,
+    signal: AbortSignal,
+    resumed: boolean,
+  ): Promise<void> {
+    if (!this.store.markRunning(task.id)) return; // cancelled before it began
+    const items = await this.store.openItems(task.id);
+    const fresh = await this.store.findTask(task.id);
+    if (signal.aborted || !fresh) return;
+    Object.assign(counts, { total: fresh.total, completed: fresh.completed, failed: fresh.failed });
+    const how = this.ai ? `with ${this.ai.model}` : 'locally (no API key)';
+    this.emitProgress(task, counts, 'STARTED', {
+      message: resumed
+        ? `Resumed after a restart: ${items.length} of ${counts.total} packages left, ${how}`
+        : `Describing ${counts.total} packages ${how}`,
+    });
+
+    const queue = [...items];
+    const workers = Array.from(
+      { length: Math.min(this.options.descriptions.concurrency, queue.length) },
+      async () => {
+        for (let item = queue.shift(); item && !signal.aborted; item = queue.shift()) {
+          await this.describeItem(task, item, counts, signal);
+        }
+      },
+    );
+    await Promise.all(workers);
+    if (signal.aborted) return;
+
+    const message = this.summary(task.id, counts);
+    if (this.store.finish(task.id, TaskStatus.COMPLETED, message) && !signal.aborted) {
+      this.emitProgress(task, counts, 'COMPLETED', { message });
+    }
+  }
+
+  private async describeItem(
+    task: DescriptionTaskEntity,
+    item: DescriptionTaskItemEntity,
+    counts: TaskCounts,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const pkg = await this.packages.findOneBy({ id: item.packageId });
+    if (signal.aborted) return;
+    if (!pkg) {
+      this.store.failItem(task.id, item.packageId, 'The package was removed before it was described');
+      counts.failed++;
+      this.emitProgress(task, counts, 'PROGRESS', {
+        message: 'A removed package was skipped',
+        packageId: item.packageId,
+      });
+      return;
+    }
+    this.store.markItemRunning(task.id, pkg.id);
+
+    let result: GeneratedDescription;
+    try {
+      result = await this.generator.generate(pkg, {
+        signal,
+        useCache: !task.regenerate,
+        onText: (text, attempt) => {
+          if (!signal.aborted) {
+            this.emit<DescriptionDeltaPayload>(DESCRIPTION_EVENTS.streaming, task.sessionId, {
+              taskId: task.id,
+              packageId: pkg.id,
+              text,
+              attempt,
+            });
+          }
+        },
+        onRetry: (error, retry, delayMs) =>
+          this.logger.warn({
+            msg: 'retrying description request',
+            taskId: task.id,
+            packageId: pkg.id,
+            retry,
+            delayMs,
+            error: String((error as Error)?.message ?? error),
+          }),
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      // Something other than the AI broke for this package (the AI itself falls back): skip it, go on.
+      this.logger.error({
+        msg: 'describing a package failed',
+        taskId: task.id,
+        packageId: pkg.id,
+        error: String(error),
+      });
+      this.store.failItem(task.id, pkg.id, `Could not be described: ${(error as Error)?.message ?? error}`);
+      counts.failed++;
+      this.emitProgress(task, counts, 'PROGRESS', {
+        message: `Could not describe "${pkg.title}"`,
+        packageId: pkg.id,
+      });
+      return;
+    }
+
+    // From here to the last emit everything is synchronous: a cancel cannot slip in between.
+    if (signal.aborted) return; // cancelled while the answer was on its way: not kept, not published
+    const commit = this.store.commitItem(task.id, pkg.id, result, task.regenerate);
+    if (commit.outcome === 'package-gone') {
+      counts.failed++;
+      this.emitProgress(task, counts, 'PROGRESS', {
+        message: `"${pkg.title}" was removed meanwhile`,
+        packageId: pkg.id,
+      });
+      return;
+    }
+    counts.completed++;
+    const progress = progressPercent(counts.completed + counts.failed, counts.total);
+    if (commit.outcome === 'described') {
+      this.emit<DescriptionUpdatePayload>(DESCRIPTION_EVENTS.updated, task.sessionId, {
+        taskId: task.id,
+        packageId: pkg.id,
+        description: result.description,
+        source: commit.source,
+        progress,
+        fallback: result.fallback,
+      });
+    }
+    const how =
+      commit.outcome === 'kept-manual'
+        ? 'kept the hand-written description'
+        : result.fallback
+          ? `local fallback after ${result.attempts} attempts`
+          : result.source.toLowerCase();
+    this.emitProgress(task, counts, 'PROGRESS', {
+      message: `Described "${pkg.title}" (${how})`,
+      packageId: pkg.id,
+    });
+  }
+
+  private failTask(
+    task: DescriptionTaskEntity,
+    counts: TaskCounts,
+    error: unknown,
+    signal: AbortSignal,
+  ): void {
+    if (signal.aborted) return;
+    this.logger.error({
+      msg: 'description task failed',
+      taskId: task.id,
+      error: String((error as Error)?.stack ?? error),
+    });
+    const message = `Stopped by an error: ${(error as Error)?.message ?? error}`;
+    try {
+      if (this.store.finish(task.id, TaskStatus.FAILED, message)) {
+        this.emitProgress(task, counts, 'FAILED', { message, status: TaskStatus.FAILED });
+      }
+    } catch (writeError) {
+      this.logger.error({ msg: 'could not record the failure', taskId: task.id, error: String(writeError) });
+    }
+  }
+
+  private summary(taskId: string, counts: TaskCounts): string {
+    const by = this.store.sourceCounts(taskId);
+    const parts = [
+      by.ai && `${by.ai} by AI`,
+      by.cache && `${by.cache} from the cache`,
+      by.local && `${by.local} locally`,
+      by.fallback && `${by.fallback} locally after the AI failed`,
+      by.kept && `${by.kept} kept as written by hand`,
+      counts.failed && `${counts.failed} not described`,
+    ].filter(Boolean);
+    return `Described ${counts.completed} of ${counts.total} packages${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  }
+
+  private emitProgress(
+    task: DescriptionTaskEntity,
+    counts: TaskCounts,
+    type: ProgressTypeValue,
+    extra: { message: string; packageId?: string; status?: TaskStatus },
+  ): void {
+    const finished = counts.completed + counts.failed;
+    const status = extra.status ?? (type === 'COMPLETED' ? TaskStatus.COMPLETED : TaskStatus.RUNNING);
+    this.emit<DescriptionProgressPayload>(DESCRIPTION_EVENTS.progress, task.sessionId, {
+      taskId: task.id,
+      type,
+      status,
+      message: extra.message,
+      progress: progressPercent(finished, counts.total),
+      current: type === 'PROGRESS' ? finished : null,
+      total: counts.total,
+      completed: counts.completed,
+      failed: counts.failed,
+      packageId: extra.packageId ?? null,
+    });
+  }
+
+  private emit<T>(name: string, sessionId: string, payload: T): void {
+    this.events.emit(name, { sessionId, payload } satisfies SessionEvent<T>);
+  }
+}
