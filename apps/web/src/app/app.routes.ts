@@ -9,8 +9,20 @@ export const appRoutes: Routes = [
   },
   {
     path: 's/:sessionId',
-    title: 'Session · SCORM Merge',
     loadComponent: () => import('./session/session-page.component').then((m) => m.SessionPageComponent),
+    children: [
+      {
+        path: '',
+        pathMatch: 'full',
+        title: 'Upload and sort · SCORM Merge',
+        loadComponent: () => import('./sort/sort-step.component').then((m) => m.SortStepComponent),
+      },
+      {
+        path: 'merge',
+        title: 'Merge · SCORM Merge',
+        loadComponent: () => import('./merge/merge-step.component').then((m) => m.MergeStepComponent),
+      },
+    ],
   },
   { path: '**', redirectTo: '' },
 ];

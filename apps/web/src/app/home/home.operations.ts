@@ -1,11 +1,9 @@
-export const CREATE_SESSION = /* GraphQL */ `
+import { gql } from 'apollo-angular';
+
+export const CREATE_SESSION = gql<{ createSession: { id: string } }, Record<string, never>>`
   mutation CreateSession {
     createSession {
       id
     }
   }
 `;
-
-export interface CreateSessionResult {
-  createSession: { id: string };
-}

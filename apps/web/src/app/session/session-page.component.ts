@@ -1,40 +1,20 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  computed,
-  effect,
-  inject,
-  input,
-  signal,
-  untracked,
-} from '@angular/core';
-import { DatePipe } from '@angular/common';
-import { RouterLink } from '@angular/router';
-import { GraphqlHttpService } from '../core/graphql-http.service';
-import { describeError } from '../core/request-error';
-import { PackageUploadService } from './package-upload.service';
-import {
-  DescriptionSource,
-  SESSION_QUERY,
-  SessionDetails,
-  SessionQueryResult,
-  SessionQueryVariables,
-} from './session.operations';
+import { ChangeDetectionStrategy, Component, effect, inject, input, untracked } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { countOf } from '../core/format';
+import { DescriptionLive } from '../descriptions/description-live.service';
+import { SessionStore } from './session-store';
 
-type LoadState = 'loading' | 'ready' | 'not-found' | 'error';
-
-const SOURCE_LABELS: Record<DescriptionSource, string> = {
-  MANIFEST: 'from the manifest',
-  LOCAL: 'generated locally',
-  AI: 'written by AI',
-  CACHE: 'written by AI (cached)',
-  MANUAL: 'edited by hand',
-};
-
+/**
+ * `/s/:sessionId`: loads the session and keeps it live for both steps (sort at `/s/:id`,
+ * merge at `/s/:id/merge`), so descriptions go on arriving while the user merges.
+ */
 @Component({
   selector: 'sm-session-page',
-  imports: [DatePipe, RouterLink],
+  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, RouterLinkActive, RouterOutlet],
+  providers: [SessionStore, DescriptionLive],
   templateUrl: './session-page.component.html',
   styleUrl: './session-page.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -43,100 +23,17 @@ export class SessionPageComponent {
   /** Bound from the `:sessionId` route parameter. */
   readonly sessionId = input.required<string>();
 
-  private readonly graphql = inject(GraphqlHttpService);
-  private readonly uploader = inject(PackageUploadService);
-  private loadController?: AbortController;
-
-  readonly state = signal<LoadState>('loading');
-  readonly session = signal<SessionDetails | null>(null);
-  readonly loadError = signal<string | null>(null);
-  readonly uploading = signal(false);
-  readonly uploadError = signal<string | null>(null);
-  /** Announced politely to screen readers. */
-  readonly statusMessage = signal('');
-
-  readonly packages = computed(() =>
-    [...(this.session()?.packages ?? [])].sort((a, b) => a.position - b.position),
-  );
+  readonly store = inject(SessionStore);
+  readonly live = inject(DescriptionLive);
+  readonly countOf = countOf;
 
   constructor() {
     effect(() => {
       const id = this.sessionId();
-      untracked(() => void this.load(id));
+      untracked(() => {
+        this.store.open(id);
+        this.live.listen(id);
+      });
     });
-    inject(DestroyRef).onDestroy(() => this.loadController?.abort());
   }
-
-  async load(id: string = this.sessionId()): Promise<void> {
-    this.loadController?.abort();
-    const controller = new AbortController();
-    this.loadController = controller;
-    if (this.session()?.id !== id) {
-      this.session.set(null);
-      this.state.set('loading');
-    }
-    this.loadError.set(null);
-
-    try {
-      const { session } = await this.graphql.request<SessionQueryResult, SessionQueryVariables>(
-        SESSION_QUERY,
-        { id },
-        { signal: controller.signal },
-      );
-      if (controller.signal.aborted) {
-        return;
-      }
-      this.session.set(session);
-      this.state.set(session ? 'ready' : 'not-found');
-    } catch (error) {
-      if (controller.signal.aborted) {
-        return;
-      }
-      this.loadError.set(describeError(error));
-      // Keep showing the list we have when only a refresh failed.
-      if (!this.session()) {
-        this.state.set('error');
-      }
-    }
-  }
-
-  async onFilesSelected(event: Event): Promise<void> {
-    const input = event.target as HTMLInputElement;
-    const files = Array.from(input.files ?? []);
-    if (!files.length || this.uploading()) {
-      return;
-    }
-
-    this.uploading.set(true);
-    this.uploadError.set(null);
-    this.statusMessage.set(`Uploading ${countOf(files.length, 'file')}…`);
-    try {
-      const created = await this.uploader.upload(this.sessionId(), files);
-      const invalid = created.filter((pkg) => pkg.error).length;
-      this.statusMessage.set(
-        `Uploaded ${countOf(created.length, 'package')}` +
-          (invalid ? `; ${countOf(invalid, 'package')} could not be used.` : '.'),
-      );
-      await this.load();
-    } catch (error) {
-      this.statusMessage.set('');
-      this.uploadError.set(describeError(error));
-    } finally {
-      this.uploading.set(false);
-      // Let the same files be chosen again.
-      input.value = '';
-    }
-  }
-
-  sourceLabel(source: DescriptionSource): string {
-    return SOURCE_LABELS[source] ?? source.toLowerCase();
-  }
-
-  count(n: number, noun: string): string {
-    return countOf(n, noun);
-  }
-}
-
-function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,48 +1,49 @@
-export const SESSION_QUERY = /* GraphQL */ `
+import { gql } from 'apollo-angular';
+import type { DescriptionTask, SessionDetails, SessionPackage } from './session.models';
+
+export const PACKAGE_FIELDS = gql<SessionPackage, never>`
+  fragment PackageFields on Package {
+    id
+    filename
+    title
+    position
+    sizeBytes
+    scormVersion
+    scoCount
+    description
+    descriptionSource
+    error
+    warnings
+  }
+`;
+
+export const DESCRIPTION_TASK_FIELDS = gql<DescriptionTask, never>`
+  fragment DescriptionTaskFields on DescriptionTask {
+    id
+    status
+    total
+    completed
+    failed
+    progress
+    message
+    startedAt
+    finishedAt
+  }
+`;
+
+export const SESSION_QUERY = gql<{ session: SessionDetails | null }, { id: string }>`
   query Session($id: ID!) {
     session(id: $id) {
       id
       createdAt
       packages {
-        id
-        filename
-        title
-        scormVersion
-        scoCount
-        description
-        descriptionSource
-        error
-        warnings
-        position
+        ...PackageFields
+      }
+      descriptionTask {
+        ...DescriptionTaskFields
       }
     }
   }
+  ${PACKAGE_FIELDS}
+  ${DESCRIPTION_TASK_FIELDS}
 `;
-
-export type DescriptionSource = 'MANIFEST' | 'LOCAL' | 'AI' | 'CACHE' | 'MANUAL';
-
-export interface SessionPackage {
-  id: string;
-  filename: string;
-  title: string;
-  scormVersion: string | null;
-  scoCount: number;
-  description: string;
-  descriptionSource: DescriptionSource;
-  error: string | null;
-  warnings: string[];
-  position: number;
-}
-
-export interface SessionDetails {
-  id: string;
-  createdAt: string;
-  packages: SessionPackage[];
-}
-
-export interface SessionQueryResult {
-  session: SessionDetails | null;
-}
-
-// A type alias (not an interface) so it is assignable to GraphqlVariables.
-export type SessionQueryVariables = { id: string };
