@@ -29,7 +29,8 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
       const { status } = await uploadFilesStreamed(server.url, createSession.id, [path]);
       if (status !== 201) throw new Error(`upload failed with ${status}`);
     }
-    // Forget the upload's peak, so the figure below is the merge's alone.
+    // Flush the uploads and forget their peak, so the figures below are the merge's alone.
+    execFileSync('sync');
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
     const before = peakRssBytes(pid);
 
