@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { SqliteConnection } from '@scorm-merge/packages';
 import { DataSource } from 'typeorm';
-import { SqliteConnection } from '../persistence/sqlite-connection';
 import { toSqliteDatetime } from '../persistence/sqlite-datetime';
 import type { CacheKey, DescriptionCacheReader } from '../runner/description-generator';
 

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { TaskStatus, type DescriptionSourceValue } from '@scorm-merge/packages';
+import { type DescriptionSourceValue, SqliteConnection, TaskStatus } from '@scorm-merge/packages';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import { DescriptionCacheStore } from '../cache/description-cache.store';
 import { DescriptionTaskEntity, DescriptionTaskItemEntity } from '../persistence';
-import { SqliteConnection } from '../persistence/sqlite-connection';
 import { toSqliteDatetime } from '../persistence/sqlite-datetime';
 import type { GeneratedDescription } from '../runner/description-generator';
 

@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { PackageEntity } from '../persistence';
+import { PackageEntity, SqliteConnection } from '../persistence';
 import { SessionsService } from '../sessions/sessions.service';
 import { PackageStorage } from '../upload/package-storage';
 
@@ -9,10 +9,14 @@ import { PackageStorage } from '../upload/package-storage';
 export class PackagesService {
   constructor(
     @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly storage: PackageStorage,
-  ) {}
+  ) {
+    this.sqlite = new SqliteConnection(dataSource);
+  }
+
+  private readonly sqlite: SqliteConnection;
 
   listForSession(sessionId: string): Promise<PackageEntity[]> {
     return this.packages.find({ where: { sessionId }, order: { position: 'ASC', createdAt: 'ASC' } });
@@ -73,16 +77,17 @@ export class PackagesService {
     await this.writePositions(await this.listForSession(sessionId));
   }
 
+  /** One synchronous transaction: no other request's statement can slip in between the rows. */
   private async writePositions(ordered: PackageEntity[]): Promise<void> {
     const changed = ordered
       .map((pkg, position) => ({ pkg, position }))
       .filter(({ pkg, position }) => pkg.position !== position);
     if (changed.length === 0) return;
-    await this.dataSource.transaction(async (manager) => {
+    this.sqlite.transaction(() => {
       for (const { pkg, position } of changed) {
-        await manager.update(PackageEntity, { id: pkg.id }, { position });
-        pkg.position = position;
+        this.sqlite.run('UPDATE "package" SET "position" = ? WHERE "id" = ?', position, pkg.id);
       }
     });
+    for (const { pkg, position } of changed) pkg.position = position;
   }
 }

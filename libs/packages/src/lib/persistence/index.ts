@@ -7,3 +7,4 @@ export type { MergedModuleRecord } from './merge.entity';
 export { DESCRIPTION_SOURCES, type DescriptionSourceValue } from './package.entity';
 
 export const PACKAGES_ENTITIES = [SessionEntity, PackageEntity, MergeEntity];
+export { SqliteConnection } from './sqlite-connection';

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
  *
  * Why: TypeORM runs every caller on that one connection, so an async TypeORM transaction would take in
  * other requests' statements issued while it awaits. A better-sqlite3 transaction runs to its end in one
- * tick: atomic, and nothing else interleaves. Multi-row commits of the runner use it.
+ * tick: atomic, and nothing else interleaves. Multi-row commits use it.
  */
 export class SqliteConnection {
   private readonly statements = new Map<string, Sqlite.Statement>();
