@@ -1,3 +1,4 @@
+import { graphqlOk } from '../support/api-client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +157,11 @@ describe('AI descriptions without an API key', () => {
       expect(update.description).toContain(packages.find((p) => p.id === update.packageId)?.title);
     }
     expect(openai.stats.requests).toBe(0);
+    const settings = await graphqlOk<{ descriptionSettings: { aiEnabled: boolean; model: string | null } }>(
+      server.url,
+      '{ descriptionSettings { aiEnabled model } }',
+    );
+    expect(settings.descriptionSettings).toEqual({ aiEnabled: false, model: null });
     await ws.close();
   });
 });

@@ -49,6 +49,14 @@ describe('AI descriptions through the real server process', () => {
 
   beforeEach(() => openai.resetStats());
 
+  it('tells clients that AI descriptions are available, and with which model', async () => {
+    const settings = await graphqlOk<{ descriptionSettings: { aiEnabled: boolean; model: string | null } }>(
+      server.url,
+      '{ descriptionSettings { aiEnabled model } }',
+    );
+    expect(settings.descriptionSettings).toEqual({ aiEnabled: true, model: expect.any(String) });
+  });
+
   it('streams progress, partial text and each saved description over graphql-ws, then answers the same from the database', async () => {
     const titles = ['Ws Alpha Safety', 'Ws Beta Hygiene', 'Ws Gamma Ladders'];
     const { sessionId, packages } = await createSessionWithPackages(server.url, titles);

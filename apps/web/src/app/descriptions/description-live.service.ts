@@ -6,10 +6,11 @@ import { RealtimeClient } from '../core/graphql/realtime-client';
 import { describeError } from '../core/request-error';
 import { DescriptionTask, isActive } from '../session/session.models';
 import { SessionStore } from '../session/session-store';
-import { saysAiFailed, saysNoApiKey } from './description-notices';
+import { saysAiFailed } from './description-notices';
 import {
   CANCEL_DESCRIPTIONS,
   DESCRIPTION_PROGRESS,
+  DESCRIPTION_SETTINGS,
   DESCRIPTION_STREAMING,
   DESCRIPTION_UPDATED,
   DescriptionDelta,
@@ -47,7 +48,8 @@ export class DescriptionLive {
   readonly starting = signal(false);
   readonly cancelling = signal(false);
   readonly actionError = signal<string | null>(null);
-  private readonly heardNoKey = signal(false);
+  /** What the server says about AI; null until it has answered. */
+  private readonly aiEnabled = signal<boolean | null>(null);
   private readonly heardFailure = signal(false);
 
   readonly task = this.store.task;
@@ -57,7 +59,7 @@ export class DescriptionLive {
     return (this.running() ? this.liveMessage() : null) ?? task?.message ?? this.liveMessage();
   });
   /** No API key on the server: descriptions are written locally. */
-  readonly aiUnavailable = computed(() => this.heardNoKey() || saysNoApiKey(this.task()?.message));
+  readonly aiUnavailable = computed(() => this.aiEnabled() === false);
   /** Some AI calls failed (the packages got local descriptions) or the task stopped on an error. */
   readonly aiFailed = computed(
     () =>
@@ -75,7 +77,6 @@ export class DescriptionLive {
     this.streaming.set(new Map());
     this.fallbackIds.set(new Set());
     this.liveMessage.set(null);
-    this.heardNoKey.set(false);
     this.heardFailure.set(false);
     this.actionError.set(null);
     subscription.add(
@@ -92,6 +93,12 @@ export class DescriptionLive {
       this.subscribe(DESCRIPTION_STREAMING, sessionId, (data) => data.descriptionStreaming).subscribe(
         (event) => this.onDelta(event),
       ),
+    );
+    subscription.add(
+      this.apollo
+        .query({ query: DESCRIPTION_SETTINGS, fetchPolicy: 'network-only' })
+        .pipe(catchError(() => EMPTY))
+        .subscribe(({ data }) => this.aiEnabled.set(data?.descriptionSettings.aiEnabled ?? null)),
     );
     // Every (re)connection: what happened while we were not listening is in the database.
     subscription.add(this.realtime.connected$.subscribe(() => void this.store.refetch()));
@@ -171,9 +178,6 @@ export class DescriptionLive {
       },
     });
     this.liveMessage.set(event.message);
-    if (saysNoApiKey(event.message)) {
-      this.heardNoKey.set(true);
-    }
     if (saysAiFailed(event.message)) {
       this.heardFailure.set(true);
     }

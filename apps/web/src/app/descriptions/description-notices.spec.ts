@@ -1,15 +1,6 @@
-import { saysAiFailed, saysNoApiKey } from './description-notices';
+import { saysAiFailed } from './description-notices';
 
 describe('description notices', () => {
-  it('knows when the server has no API key', () => {
-    expect(saysNoApiKey('Describing 3 packages locally (no API key)')).toBe(true);
-    expect(saysNoApiKey('Described 3 of 3 packages: 3 locally')).toBe(true);
-    expect(saysNoApiKey('Described 3 of 3 packages: 2 by AI, 1 locally')).toBe(false);
-    expect(saysNoApiKey('Described 3 of 3 packages: 1 locally after the AI failed')).toBe(false);
-    expect(saysNoApiKey('Describing 3 packages with gpt-4o-mini')).toBe(false);
-    expect(saysNoApiKey(null)).toBe(false);
-  });
-
   it('knows when AI calls failed', () => {
     expect(saysAiFailed('Described 3 of 3 packages: 2 by AI, 1 locally after the AI failed')).toBe(true);
     expect(saysAiFailed('Described "Golf" (local fallback after 3 attempts)')).toBe(true);

@@ -94,3 +94,15 @@ export const DESCRIPTION_STREAMING = gql<{ descriptionStreaming: DescriptionDelt
     }
   }
 `;
+
+export const DESCRIPTION_SETTINGS = gql<
+  { descriptionSettings: { aiEnabled: boolean; model: string | null } },
+  Record<string, never>
+>`
+  query DescriptionSettings {
+    descriptionSettings {
+      aiEnabled
+      model
+    }
+  }
+`;

@@ -1,8 +1,13 @@
+import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { PackageModel, toPackageView } from '@scorm-merge/packages';
+import { DESCRIPTIONS_OPTIONS, type DescriptionsOptions } from '../descriptions-options';
 import { ManualDescriptionService } from '../manual/manual-description.service';
+import { DescriptionSettingsModel } from '../models/description-settings.model';
 import { DescriptionTaskModel } from '../models/description-task.model';
 import { toDescriptionTaskView } from '../tasks/description-task-view';
+import type { AiDescriptionProvider } from '../providers/ai-description-provider';
+import { AI_DESCRIPTION_PROVIDER } from '../runner/ai-provider.token';
 import { DescriptionTasksService } from '../tasks/description-tasks.service';
 
 @Resolver()
@@ -10,7 +15,16 @@ export class DescriptionsResolver {
   constructor(
     private readonly tasks: DescriptionTasksService,
     private readonly manual: ManualDescriptionService,
+    @Inject(AI_DESCRIPTION_PROVIDER) private readonly ai: AiDescriptionProvider | null,
+    @Inject(DESCRIPTIONS_OPTIONS) private readonly options: DescriptionsOptions,
   ) {}
+
+  @Query(() => DescriptionSettingsModel, {
+    description: 'Whether AI descriptions are available here, so a client can say so before a task runs.',
+  })
+  descriptionSettings(): DescriptionSettingsModel {
+    return { aiEnabled: this.ai !== null, model: this.ai ? this.options.openai.model : null };
+  }
 
   @Query(() => DescriptionTaskModel, {
     nullable: true,
