@@ -1,5 +1,6 @@
 import { buildScorm12Package, buildScorm2004Package, buildZip } from '@scorm-merge/packages/testing';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
@@ -237,6 +238,50 @@ describe('ingest through the real server process', () => {
       expect(entries[1].error).toMatch(/larger than/);
       expect(entries[3].error).toMatch(/at most 3 packages/);
       expect((await session(limited, createSession.id))?.packages).toHaveLength(3);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('forgets an upload the client breaks off: no file, no package, no lost slot, the server keeps serving', async () => {
+    const configFile = join(work, 'two-packages.json');
+    writeFileSync(configFile, JSON.stringify({ upload: { maxPackagesPerSession: 2 } }));
+    const limitedData = join(work, 'aborted');
+    const limited = await startApiServer({ dataDir: limitedData, env: { CONFIG_FILE: configFile } });
+    try {
+      const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+        limited.url,
+        'mutation { createSession { id } }',
+      );
+      const boundary = 'abort-boundary';
+      const request = httpRequest(`${limited.url}/api/sessions/${createSession.id}/packages`, {
+        method: 'POST',
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': 50 * 1024 * 1024,
+        },
+      });
+      request.on('error', () => undefined);
+      request.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="half.zip"\r\n\r\n`,
+      );
+      request.write(Buffer.alloc(2 * 1024 * 1024, 7));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      request.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      const sessionDir = join(limitedData, 'uploads', createSession.id);
+      expect(existsSync(sessionDir) ? listFiles(sessionDir) : []).toEqual([]);
+      const { status, body } = await uploadPackages(limited.url, createSession.id, [
+        { name: 'one.zip', data: buildScorm12Package({ title: 'One' }) },
+        { name: 'two.zip', data: buildScorm12Package({ title: 'Two' }) },
+      ]);
+      expect(status).toBe(201);
+      expect((body as PackageView[]).map((p) => p.error)).toEqual([null, null]);
+      expect((await session(limited, createSession.id))?.packages.map((p) => p.title)).toEqual([
+        'One',
+        'Two',
+      ]);
     } finally {
       await limited.stop();
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 
@@ -31,6 +31,14 @@ export class PackageStorage {
 
   async remove(storagePath: string | null): Promise<void> {
     if (storagePath) await rm(this.resolveInside(storagePath), { force: true });
+  }
+
+  /** Half-written uploads left by a killed process; none of them can ever complete. */
+  async removeStrayParts(): Promise<number> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    const parts = entries.filter((entry) => entry.isFile() && entry.name.endsWith('.part'));
+    await Promise.all(parts.map((entry) => rm(join(entry.parentPath, entry.name), { force: true })));
+    return parts.length;
   }
 
   async removeSession(sessionId: string): Promise<void> {

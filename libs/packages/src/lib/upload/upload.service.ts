@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
@@ -36,11 +36,12 @@ interface StoredFile {
   sizeBytes: number;
   storagePath: string | null;
   error: string | null;
+  interrupted?: boolean;
 }
 
 /** Streams multipart zips to disk, inspects each one and records it; one bad file never affects the others. */
 @Injectable()
-export class UploadService {
+export class UploadService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UploadService.name);
   private readonly sessionLock = new KeyedLock();
   /** Counts kept while uploads are in flight, so concurrent requests respect the session limit. */
@@ -53,6 +54,12 @@ export class UploadService {
     private readonly packagesService: PackagesService,
     private readonly storage: PackageStorage,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const removed = await this.storage.removeStrayParts();
+    if (removed > 0)
+      this.logger.log({ msg: 'removed half-written uploads left by a restart', count: removed });
+  }
 
   async receive(sessionId: string, request: IncomingMessage): Promise<PackageModel[]> {
     if (!(await this.sessions.find(sessionId))) {
@@ -104,6 +111,8 @@ export class UploadService {
         failed = true;
         request.unpipe(parser);
         request.resume();
+        // Ends the file part being received, so its write settles and its .part file is removed.
+        parser.destroy(error);
         // Files already stored stay valid: wait for them before answering with the request error.
         void Promise.allSettled(work).then(() => reject(error));
       };
@@ -149,8 +158,25 @@ export class UploadService {
     }
     try {
       const stored = await this.store(sessionId, folder, stream, filename);
+      // A file whose upload broke off is not a package the user chose to keep: nothing is recorded.
+      if (stored.interrupted)
+        return { persisted: false, view: rejectedView(filename, stored.error as string) };
       const entity = await this.inspect(sessionId, slot, stored);
-      await this.packages.insert(entity);
+      try {
+        await this.packages.insert(entity);
+      } catch (error) {
+        this.logger.error({
+          msg: 'package could not be recorded',
+          sessionId,
+          filename,
+          error: String(error),
+        });
+        await this.storage.remove(entity.storagePath);
+        return {
+          persisted: false,
+          view: rejectedView(filename, 'The package could not be saved; try again.'),
+        };
+      }
       return { persisted: true, view: toPackageView(entity) };
     } finally {
       this.releaseSlot(sessionId);
@@ -182,7 +208,7 @@ export class UploadService {
     } catch (error) {
       await rm(partPath, { force: true });
       this.logger.warn({ msg: 'upload stream failed', sessionId, filename, error: (error as Error).message });
-      return { ...base, sizeBytes, error: 'The upload of this file was interrupted.' };
+      return { ...base, sizeBytes, interrupted: true, error: 'The upload of this file was interrupted.' };
     }
     // busboy marks a file cut at the size limit; read the flag, as the 'limit' event may come before we listen.
     if ((stream as Readable & { truncated?: boolean }).truncated) {
