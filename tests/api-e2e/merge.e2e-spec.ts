@@ -1,5 +1,6 @@
 import { buildScorm12Package, buildScorm2004Package } from '@scorm-merge/packages/testing';
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +161,38 @@ describe('merge through the real server process', () => {
     } finally {
       await subscriptions.close();
     }
+  });
+
+  it('answers a second start while a merge waits with that same merge, not another copy', async () => {
+    const big = await createSessionWith(server, [
+      {
+        name: 'big.zip',
+        data: buildScorm12Package({
+          title: 'Big',
+          extraFiles: [{ name: 'media/video.bin', data: randomBytes(80 * 1024 * 1024), method: 'store' }],
+        }),
+      },
+    ]);
+    const small = await createSessionWith(server, [
+      { name: 's.zip', data: buildScorm12Package({ title: 'Small' }) },
+    ]);
+    const start = (id: string) =>
+      graphqlOk<{ startMerge: MergeView }>(
+        server.url,
+        'mutation ($id: ID!) { startMerge(sessionId: $id) { id status } }',
+        {
+          id,
+        },
+      );
+    const first = (await start(big.sessionId)).startMerge;
+    // Merges run one at a time, so the small session's merge waits behind the big one.
+    const queued = (await start(small.sessionId)).startMerge;
+    const again = (await start(small.sessionId)).startMerge;
+    expect(queued.status).toBe('QUEUED');
+    expect(again.id).toBe(queued.id);
+    await waitForMerge(server, big.sessionId, first.id, (m) => m.status === 'COMPLETED');
+    await waitForMerge(server, small.sessionId, queued.id, (m) => m.status === 'COMPLETED');
+    expect(await merges(server, small.sessionId)).toHaveLength(1);
   });
 
   it('answers 404 for unknown ids, path tricks and other sessions, and refuses to merge nothing', async () => {

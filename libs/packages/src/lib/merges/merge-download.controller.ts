@@ -2,6 +2,7 @@ import { ConflictException, Controller, Get, NotFoundException, Param, Streamabl
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TaskStatus } from '../shared/task-status';
+import { truncateCodePoints } from '../shared/text';
 import { MergeStorage } from './merge-storage';
 import { MergesService } from './merges.service';
 
@@ -49,5 +50,9 @@ export function attachmentDisposition(title: string): string {
       .replace(/\s+/g, ' ')
       .trim()
       .slice(0, 100) || 'course';
-  return `attachment; filename="${ascii}.zip"; filename*=UTF-8''${encodeURIComponent(`${title.slice(0, 150)}.zip`)}`;
+  const utf8 = encodeURIComponent(`${truncateCodePoints(title, 150)}.zip`).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}.zip"; filename*=UTF-8''${utf8}`;
 }

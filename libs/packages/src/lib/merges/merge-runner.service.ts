@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 import { MergeEntity, PackageEntity } from '../persistence';
 import { MergeError, mergePackages } from '../scorm';
 import { KeyedLock } from '../shared/keyed-lock';
@@ -25,6 +26,7 @@ export class MergeRunner implements OnApplicationBootstrap {
     private readonly packageStorage: PackageStorage,
     private readonly mergeStorage: MergeStorage,
     private readonly events: EventEmitter2,
+    @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
   ) {}
 
   /** A merge cut short by a restart starts again from scratch: its output was only ever a temporary file. */
@@ -40,12 +42,18 @@ export class MergeRunner implements OnApplicationBootstrap {
   }
 
   enqueue(mergeId: string): void {
-    void this.queue.run(QUEUE_KEY, () => this.run(mergeId));
+    // run() records its own failures; this only catches the database being gone altogether.
+    this.queue
+      .run(QUEUE_KEY, () => this.run(mergeId))
+      .catch((error: unknown) =>
+        this.logger.error({ msg: 'merge could not be recorded', mergeId, error: String(error) }),
+      );
   }
 
   private async run(mergeId: string): Promise<void> {
     const merge = await this.merges.findOneBy({ id: mergeId });
     if (!merge || !ACTIVE_TASK_STATUSES.includes(merge.status)) return;
+    let lastWrite = Promise.resolve();
     try {
       await this.update(merge, {
         status: TaskStatus.RUNNING,
@@ -67,21 +75,20 @@ export class MergeRunner implements OnApplicationBootstrap {
         return { zipPath, title: pkg.title, description: pkg.description, filename: pkg.filename };
       });
       const outputPath = this.mergeStorage.relativePath(merge.sessionId, merge.id);
-      let lastWrite = Promise.resolve();
       const result = await mergePackages(
         inputs,
         await this.mergeStorage.prepare(outputPath),
-        {
-          title: merge.title,
-          includeMenu: merge.includeMenu,
-        },
+        { title: merge.title, includeMenu: merge.includeMenu, limits: this.options.packageLimits },
         {
           onProgress: ({ step, progress }) => {
             const rounded = Math.min(99, Math.floor(progress));
             if (rounded <= merge.progress && step === merge.step) return;
-            lastWrite = lastWrite.then(() =>
-              this.update(merge, { step, progress: Math.max(merge.progress, rounded) }),
-            );
+            lastWrite = lastWrite
+              .then(() => this.update(merge, { step, progress: Math.max(merge.progress, rounded) }))
+              // A lost progress step is harmless; an unhandled rejection would end the process.
+              .catch((error: unknown) =>
+                this.logger.warn({ msg: 'merge progress not saved', mergeId, error: String(error) }),
+              );
           },
         },
       );
@@ -102,6 +109,8 @@ export class MergeRunner implements OnApplicationBootstrap {
         finishedAt: new Date(),
       });
     } catch (error) {
+      // A progress write still pending must land before FAILED, never after it.
+      await lastWrite;
       const message =
         error instanceof MergeError
           ? error.message

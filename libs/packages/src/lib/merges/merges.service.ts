@@ -1,11 +1,12 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { PackagesService } from '../packages/packages.service';
 import { MergeEntity } from '../persistence';
 import { SessionsService } from '../sessions/sessions.service';
-import { TaskStatus } from '../shared/task-status';
+import { ACTIVE_TASK_STATUSES, TaskStatus } from '../shared/task-status';
+import { truncateCodePoints } from '../shared/text';
 import { MergeRunner } from './merge-runner.service';
 import type { MergeOptionsInput } from './models/merge-options.input';
 
@@ -24,6 +25,12 @@ export class MergesService {
   /** Fixes the valid packages and their order now; the merge itself runs in the background. */
   async start(sessionId: string, options: MergeOptionsInput | null | undefined): Promise<MergeEntity> {
     await this.sessions.require(sessionId);
+    // A merge already under way is the answer to a second click, not a reason for another full copy.
+    const active = await this.merges.findOne({
+      where: { sessionId, status: In([...ACTIVE_TASK_STATUSES]) },
+      order: { createdAt: 'DESC' },
+    });
+    if (active) return active;
     const valid = (await this.packages.listForSession(sessionId)).filter((p) => !p.error && p.storagePath);
     if (valid.length === 0) {
       throw new BadRequestException(
@@ -31,28 +38,28 @@ export class MergesService {
       );
     }
     const title =
-      (options?.title ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_CHARS) ||
+      truncateCodePoints((options?.title ?? '').replace(/\s+/g, ' ').trim(), MAX_TITLE_CHARS) ||
       defaultTitle(valid.map((p) => p.title));
-    const merge = await this.merges.save(
-      this.merges.create({
-        id: randomUUID(),
-        sessionId,
-        status: TaskStatus.QUEUED,
-        progress: 0,
-        step: 'Queued',
-        title,
-        includeMenu: options?.includeMenu ?? true,
-        packageIds: valid.map((p) => p.id),
-        outputPath: null,
-        sizeBytes: null,
-        scormVersion: null,
-        outline: null,
-        error: null,
-        finishedAt: null,
-        // Milliseconds, so merges started within one second still list in order.
-        createdAt: new Date(),
-      }),
-    );
+    const merge = this.merges.create({
+      id: randomUUID(),
+      sessionId,
+      status: TaskStatus.QUEUED,
+      progress: 0,
+      step: 'Queued',
+      title,
+      includeMenu: options?.includeMenu ?? true,
+      packageIds: valid.map((p) => p.id),
+      outputPath: null,
+      sizeBytes: null,
+      scormVersion: null,
+      outline: null,
+      error: null,
+      finishedAt: null,
+      // Milliseconds, so merges started within one second still list in order.
+      createdAt: new Date(),
+    });
+    // A plain INSERT: TypeORM's save() would wrap it in a transaction other requests' writes could join.
+    await this.merges.insert(merge);
     this.runner.enqueue(merge.id);
     return merge;
   }
@@ -69,6 +76,6 @@ export class MergesService {
 }
 
 function defaultTitle(titles: string[]): string {
-  const first = titles[0].slice(0, 120);
+  const first = truncateCodePoints(titles[0], 120);
   return titles.length === 1 ? first : `${first} and ${titles.length - 1} more`;
 }

@@ -11,10 +11,15 @@ const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 export class SessionsService {
   constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
 
-  create(): Promise<SessionEntity> {
-    return this.sessions.save(
-      this.sessions.create({ id: randomBytes(16).toString('base64url'), updatedAt: null }),
-    );
+  async create(): Promise<SessionEntity> {
+    const session = this.sessions.create({
+      id: randomBytes(16).toString('base64url'),
+      createdAt: new Date(),
+      updatedAt: null,
+    });
+    // A plain INSERT: TypeORM's save() would wrap it in a transaction other requests' writes could join.
+    await this.sessions.insert(session);
+    return session;
   }
 
   /** Null for unknown and malformed ids alike, so ids cannot be probed for shape. */

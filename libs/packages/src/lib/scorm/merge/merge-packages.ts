@@ -4,7 +4,7 @@ import type { Element } from '@xmldom/xmldom';
 import { locateManifest } from '../manifest-locator';
 import { parseManifest } from '../manifest-parser';
 import { PackageError } from '../package-error';
-import { DEFAULT_PACKAGE_LIMITS } from '../package-limits';
+import { type PackageLimits, resolveLimits } from '../package-limits';
 import { cleanTitle, normalizeText } from '../plain-text';
 import { decodeXmlBytes, parseXmlSafely } from '../safe-xml-parser';
 import type { ScormFamily } from '../scorm-version';
@@ -88,6 +88,7 @@ export async function mergePackages(
   const warnings: string[] = [];
   const courseTitle = cleanTitle(options.title) || 'Merged course';
   const includeMenu = options.includeMenu ?? true;
+  const limits = resolveLimits(options.limits);
   const identifier = toNcName(options.identifier?.trim() || `scorm-merge-${randomUUID()}`);
 
   // 1. Read every manifest (small) and plan every entry; nothing is copied yet.
@@ -103,6 +104,7 @@ export async function mergePackages(
         folders[index],
         identifierPrefix(index, inputs.length),
         warnings,
+        limits,
       ),
     );
   }
@@ -198,7 +200,7 @@ export async function mergePackages(
       const pkg = packages[index];
       const step = `Copying “${moduleTitles[index]}” (${index + 1} of ${packages.length})`;
       progress.report(step, 5 + (90 * copiedBytes) / Math.max(1, totalBytes));
-      await copyPackage(pkg, writer, signal, (count) => {
+      await copyPackage(pkg, writer, limits, signal, (count) => {
         copiedBytes += count;
         progress.report(step, 5 + (90 * copiedBytes) / Math.max(1, totalBytes));
       });
@@ -248,6 +250,7 @@ async function readPackage(
   folder: string,
   prefix: string,
   warnings: string[],
+  limits: PackageLimits,
 ): Promise<ReadPackage> {
   const label = describeInput(input, index);
   await stat(input.zipPath).catch((error: NodeJS.ErrnoException) => {
@@ -268,9 +271,9 @@ async function readPackage(
   });
   let archive: ZipArchive | null = null;
   try {
-    archive = await openZipArchive(input.zipPath, { maxEntries: DEFAULT_PACKAGE_LIMITS.maxEntries });
+    archive = await openZipArchive(input.zipPath, { maxEntries: limits.maxEntries });
     const location = locateManifest(archive.entries);
-    const bytes = await archive.readEntry(location.entry, DEFAULT_PACKAGE_LIMITS.maxManifestBytes);
+    const bytes = await archive.readEntry(location.entry, limits.maxManifestBytes);
     const facts = parseManifest(bytes);
     const document = parseXmlSafely(decodeXmlBytes(bytes), 'The manifest (imsmanifest.xml)');
     const entries = planEntries(
@@ -354,12 +357,13 @@ function planEntries(
 async function copyPackage(
   pkg: ReadPackage,
   writer: ZipWriter,
+  limits: PackageLimits,
   signal: AbortSignal | undefined,
   onBytes: (count: number) => void,
 ): Promise<void> {
   let archive: ZipArchive;
   try {
-    archive = await openZipArchive(pkg.input.zipPath, { maxEntries: DEFAULT_PACKAGE_LIMITS.maxEntries });
+    archive = await openZipArchive(pkg.input.zipPath, { maxEntries: limits.maxEntries });
   } catch (error) {
     throw readFailure(pkg, error);
   }

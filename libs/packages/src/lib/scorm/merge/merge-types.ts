@@ -1,3 +1,4 @@
+import type { PackageLimits } from '../package-limits';
 /** One package to merge, in course order. `title` and `description` are untrusted text. */
 export interface MergeInput {
   /** Path of the uploaded zip on disk. */
@@ -19,6 +20,8 @@ export interface MergeOptions {
   includeMenu?: boolean;
   /** Manifest identifier (an XML NCName); default `scorm-merge-<uuid>`. */
   identifier?: string;
+  /** The limits packages were accepted under at upload, so every accepted package can be merged. */
+  limits?: Partial<PackageLimits>;
 }
 
 export interface MergeProgressEvent {
