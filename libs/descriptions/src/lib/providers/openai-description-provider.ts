@@ -9,6 +9,9 @@ import type { DescribablePackage } from './describable-package';
  * Chat completions through the official SDK, streamed so partial text can be shown while it is written.
  * Works with any OpenAI-compatible server through `baseURL`.
  */
+/** Far more than 2 sentences / 300 characters need; the cleaner cuts the rest. */
+const MAX_STREAMED_CHARS = 4000;
+
 export class OpenAiDescriptionProvider implements AiDescriptionProvider {
   readonly model: string;
   private readonly client: OpenAI;
@@ -50,6 +53,8 @@ export class OpenAiDescriptionProvider implements AiDescriptionProvider {
           text += delta;
           onText?.(text);
         }
+        // A server that ignores max_tokens cannot make us hold (or re-send to subscribers) a flood of text.
+        if (text.length >= MAX_STREAMED_CHARS) break;
       }
       return text;
     } catch (error) {

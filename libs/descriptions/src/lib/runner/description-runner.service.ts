@@ -69,7 +69,11 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     const controller = new AbortController();
     const counts: TaskCounts = { total: task.total, completed: task.completed, failed: task.failed };
     const done = this.run(task, counts, controller.signal, resumed)
-      .catch((error: unknown) => this.failTask(task, counts, error, controller.signal))
+      .catch((error: unknown) => {
+        this.failTask(task, counts, error, controller.signal);
+        // The other workers of this task stop too: nothing more is committed or emitted after FAILED.
+        controller.abort(new TaskStoppedError('failed'));
+      })
       .finally(() => this.running.delete(task.id));
     this.running.set(task.id, { controller, done });
   }
