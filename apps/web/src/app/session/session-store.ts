@@ -146,7 +146,9 @@ export class SessionStore {
   /** Adds packages the upload endpoint just created, so they show at once. */
   addUploaded(created: readonly SessionPackage[]): void {
     const cache = this.apollo.client.cache;
-    const refs = created.map((pkg) =>
+    // Position -1: refused before it was stored (the session was full); it belongs to no session.
+    const stored = created.filter((pkg) => pkg.position >= 0);
+    const refs = stored.map((pkg) =>
       cache.writeFragment({
         fragment: PACKAGE_FIELDS,
         fragmentName: 'PackageFields',
