@@ -1,7 +1,10 @@
 import { crc32 } from 'node:zlib';
+import { closeSync, fstat, open } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
+import { CachedFileReader } from './cached-file-reader';
 import { PackageError } from './package-error';
 
 /** One central-directory entry, as the rest of the code sees it. */
@@ -174,10 +177,22 @@ class YauzlZipArchive implements ZipArchive {
   }
 }
 
-function openYauzl(path: string): Promise<yauzl.ZipFile> {
+async function openYauzl(path: string): Promise<yauzl.ZipFile> {
+  // A plain descriptor, not a FileHandle: a FileHandle would close itself when garbage-collected.
+  const fd = await promisify(open)(path, 'r');
+  let size: number;
+  try {
+    size = (await promisify(fstat)(fd)).size;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  // yauzl owns the descriptor from here and closes it through the reader.
+  const reader = new CachedFileReader(fd, size);
   return new Promise((resolve, reject) => {
-    yauzl.open(
-      path,
+    yauzl.fromRandomAccessReader(
+      reader,
+      size,
       {
         lazyEntries: true,
         autoClose: false,
@@ -187,7 +202,8 @@ function openYauzl(path: string): Promise<yauzl.ZipFile> {
       },
       (err, zipfile) => {
         if (!err) return resolve(zipfile);
-        // A system error (missing upload, permissions) is the server's problem, not the user's.
+        reader.close(() => undefined);
+        // A system error (permissions, I/O) is the server's problem, not the user's.
         if (isSystemError(err)) return reject(err);
         describeOpenFailure(path, err).then(reject, reject);
       },
