@@ -20,6 +20,7 @@ import { launchableScos, launchChromium, LmsServer, lmsCalls, unloadSco, waitFor
 const corpus = corpusDir() ?? '';
 const hasCorpus = corpus !== '';
 const hasChromium = existsSync(CHROMIUM_PATH);
+// Chromium comes from Debian (npm run test:all installs it); a machine without it skips, saying why.
 const describePlay = hasChromium ? describe : describe.skip;
 if (!hasChromium)
   console.warn(`Skipping the play test: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium).`);

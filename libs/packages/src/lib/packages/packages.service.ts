@@ -43,12 +43,12 @@ export class PackagesService {
    * Puts the listed packages first, in the given order; unlisted ones keep their relative order after them.
    * Every id must belong to the session, once.
    */
-  async reorder(sessionId: string, packageIds: string[]): Promise<PackageEntity[]> {
+  async reorder(sessionId: string, packageIds: string[]): Promise<void> {
     await this.sessions.require(sessionId);
     if (new Set(packageIds).size !== packageIds.length) {
       throw new BadRequestException('packageIds lists a package more than once');
     }
-    const current = await this.listForSession(sessionId);
+    const current = await this.orderOf(sessionId);
     const byId = new Map(current.map((p) => [p.id, p]));
     const unknown = packageIds.filter((id) => !byId.has(id));
     if (unknown.length > 0) {
@@ -56,12 +56,11 @@ export class PackagesService {
     }
     const listed = new Set(packageIds);
     const ordered = [
-      ...packageIds.map((id) => byId.get(id) as PackageEntity),
+      ...packageIds.map((id) => byId.get(id) as Pick<PackageEntity, 'id' | 'position'>),
       ...current.filter((p) => !listed.has(p.id)),
     ];
     await this.writePositions(ordered);
     await this.sessions.touch(sessionId);
-    return this.listForSession(sessionId);
   }
 
   async remove(sessionId: string, packageId: string): Promise<void> {
@@ -74,11 +73,20 @@ export class PackagesService {
 
   /** Renumbers positions 0..n-1 in their current order. */
   async compactPositions(sessionId: string): Promise<void> {
-    await this.writePositions(await this.listForSession(sessionId));
+    await this.writePositions(await this.orderOf(sessionId));
   }
 
   /** One synchronous transaction: no other request's statement can slip in between the rows. */
-  private async writePositions(ordered: PackageEntity[]): Promise<void> {
+  /** Just the ids and positions, in order: every upload renumbers, so this must not read whole rows. */
+  private orderOf(sessionId: string): Promise<Array<Pick<PackageEntity, 'id' | 'position'>>> {
+    return this.packages.find({
+      select: { id: true, position: true },
+      where: { sessionId },
+      order: { position: 'ASC', createdAt: 'ASC' },
+    });
+  }
+
+  private async writePositions(ordered: Array<Pick<PackageEntity, 'id' | 'position'>>): Promise<void> {
     const changed = ordered
       .map((pkg, position) => ({ pkg, position }))
       .filter(({ pkg, position }) => pkg.position !== position);
