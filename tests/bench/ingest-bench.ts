@@ -6,7 +6,9 @@ import { graphqlOk, uploadFilesStreamed } from '../support/api-client';
 import { startApiServer } from '../support/api-server';
 import { MB, peakRssBytes, totalBytes, writeBenchPackages } from './bench-packages';
 
-const UPLOAD_CONCURRENCY = 4;
+/** Like a browser: a few requests at once, each carrying a few files. */
+const UPLOAD_CONCURRENCY = Number(process.env['BENCH_UPLOAD_CONCURRENCY'] ?? 4);
+const FILES_PER_REQUEST = Number(process.env['BENCH_FILES_PER_REQUEST'] ?? 1);
 
 /** Uploads and parses packages through the real server; prints wall time, MB/s, peak RSS and `cp` time. */
 async function run(label: string, count: number, mediaBytes: number, work: string): Promise<void> {
@@ -31,10 +33,15 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
     const start = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
-        for (let path = queue.shift(); path; path = queue.shift()) {
-          const { status, body } = await uploadFilesStreamed(server.url, createSession.id, [path]);
+        for (
+          let batch = queue.splice(0, FILES_PER_REQUEST);
+          batch.length > 0;
+          batch = queue.splice(0, FILES_PER_REQUEST)
+        ) {
+          const { status, body } = await uploadFilesStreamed(server.url, createSession.id, batch);
           const entries = body as Array<{ error: string | null }>;
-          if (status !== 201 || entries[0]?.error) failures++;
+          if (status !== 201) failures += batch.length;
+          else failures += entries.filter((entry) => entry.error).length;
         }
       }),
     );
