@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
-import { PUB_SUB, SessionsService } from '@scorm-merge/packages';
+import { PUB_SUB, SessionsService, subscribeChecked } from '@scorm-merge/packages';
 import type { PubSub } from 'graphql-subscriptions';
 import { descriptionTrigger, DESCRIPTION_EVENTS } from '../events/description-events';
 import { DescriptionDeltaModel } from '../models/description-delta.model';
@@ -52,7 +52,8 @@ export class DescriptionSubscriptionsResolver {
     kind: keyof typeof DESCRIPTION_EVENTS,
     sessionId: string,
   ): Promise<AsyncIterableIterator<unknown>> {
-    await this.sessions.require(sessionId);
-    return this.pubSub.asyncIterableIterator(descriptionTrigger(kind, sessionId));
+    return subscribeChecked(this.pubSub, descriptionTrigger(kind, sessionId), () =>
+      this.sessions.require(sessionId),
+    );
   }
 }

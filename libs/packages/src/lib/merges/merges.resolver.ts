@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { PubSub } from 'graphql-subscriptions';
 import type { SessionEntity } from '../persistence';
+import { subscribeChecked } from '../realtime/attached-subscription';
 import { PUB_SUB } from '../realtime/realtime.module';
 import { SessionModel } from '../sessions/models/session.model';
 import { SessionsService } from '../sessions/sessions.service';
@@ -38,7 +39,8 @@ export class MergesResolver {
   async mergeProgress(
     @Args('sessionId', { type: () => ID }) sessionId: string,
   ): Promise<AsyncIterator<unknown>> {
-    await this.sessions.require(sessionId);
-    return this.pubSub.asyncIterableIterator(mergeProgressTopic(sessionId));
+    return subscribeChecked(this.pubSub, mergeProgressTopic(sessionId), () =>
+      this.sessions.require(sessionId),
+    );
   }
 }
