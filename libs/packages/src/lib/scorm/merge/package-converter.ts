@@ -173,7 +173,12 @@ class PackageConverter {
   private readonly out: ScormFamily;
   private readonly ns: NamespaceTable;
   /** Old identifier → new identifier (first declaration wins). */
-  private readonly idMap = new Map<string, string>();
+  /** Old → new ids, one map per kind: an id reused across kinds (invalid, yet seen) must not cross-resolve. */
+  private readonly idMaps = {
+    item: new Map<string, string>(),
+    resource: new Map<string, string>(),
+    sequencing: new Map<string, string>(),
+  };
   private readonly elementIds = new Map<Element, string>();
   private readonly scoResources = new Set<string>();
   private readonly scoItems: ScoItem[] = [];
@@ -215,7 +220,8 @@ class PackageConverter {
     }
     this.assignIdentifiers(topItems, 'item');
     this.assignIdentifiers(resources, 'resource');
-    for (const sequencing of collected) this.assignId(sequencing, sequencing.getAttribute('ID') ?? '');
+    for (const sequencing of collected)
+      this.assignId(sequencing, sequencing.getAttribute('ID') ?? '', 'sequencing');
     for (const resource of resources) {
       const type = attributeValue(resource, 'scormtype', true);
       if (type?.trim().toLowerCase() === 'sco') {
@@ -318,7 +324,7 @@ class PackageConverter {
     const stack = [...elements].reverse();
     while (stack.length > 0) {
       const el = stack.pop() as Element;
-      this.assignId(el, el.getAttribute('identifier') ?? '');
+      this.assignId(el, el.getAttribute('identifier') ?? '', what);
       if (what === 'item') {
         const children = childElements(el).filter((child) => this.isCpNamed(child, 'item'));
         for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
@@ -326,15 +332,22 @@ class PackageConverter {
     }
   }
 
-  private assignId(el: Element, rawId: string): void {
+  private assignId(el: Element, rawId: string, kind: keyof PackageConverter['idMaps']): void {
     const old = normalizeText(rawId);
     const id = this.context.ids.claim(`${this.source.prefix}_${old || 'id'}`);
     this.elementIds.set(el, id);
-    if (old && !this.idMap.has(old)) this.idMap.set(old, id);
+    const map = this.idMaps[kind];
+    if (old && !map.has(old)) map.set(old, id);
   }
 
-  private reference(value: string, what: string, owner: string): string | null {
-    const id = this.idMap.get(normalizeText(value));
+  private reference(
+    value: string,
+    what: 'resource' | 'sequencing collection entry',
+    owner: string,
+  ): string | null {
+    const id = (what === 'resource' ? this.idMaps.resource : this.idMaps.sequencing).get(
+      normalizeText(value),
+    );
     if (!id) {
       this.notes.add(
         `${this.source.label}: ${owner} refers to the ${what} "${value}", which does not exist; the reference was left out.`,
@@ -406,7 +419,7 @@ class PackageConverter {
         if (this.upgrade) scorm12[local] = textOf(child).trim();
         else if (local === 'prerequisites') {
           const clone = this.cloneGeneric(child);
-          clone.children = [textNode(rewritePrerequisiteIds(textOf(child), this.idMap))];
+          clone.children = [textNode(rewritePrerequisiteIds(textOf(child), this.idMaps.item))];
           others.push(clone);
         } else others.push(this.cloneGeneric(child));
       } else others.push(this.cloneGeneric(child));
