@@ -14,4 +14,4 @@ export { RealtimeModule, PUB_SUB } from './lib/realtime/realtime.module';
 export { TaskStatus, ACTIVE_TASK_STATUSES } from './lib/shared/task-status';
 export { MergesService } from './lib/merges/merges.service';
 export { MergeModel, MergeProgressModel, MergedModuleModel } from './lib/merges/models/merge.model';
-export { attachedSubscription, subscribeChecked } from './lib/realtime/attached-subscription';
+export { subscribeChecked } from './lib/realtime/attached-subscription';

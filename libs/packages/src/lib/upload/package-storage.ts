@@ -41,10 +41,6 @@ export class PackageStorage {
     return parts.length;
   }
 
-  async removeSession(sessionId: string): Promise<void> {
-    await rm(this.resolveInside(assertSafeId(sessionId)), { recursive: true, force: true });
-  }
-
   private resolveInside(path: string): string {
     const absolute = resolve(this.root, path);
     const rel = relative(this.root, absolute);
