@@ -209,6 +209,65 @@ describe('ingest through the real server process', () => {
     expect(gone.errors?.[0].message).toMatch(/not found/);
   });
 
+  it('answers malformed multipart bodies with a clear error and keeps only the files that arrived whole', async () => {
+    const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+      server.url,
+      'mutation { createSession { id } }',
+    );
+    const url = `${server.url}/api/sessions/${createSession.id}/packages`;
+    const post = async (contentType: string, body: Buffer) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: new Uint8Array(body),
+      });
+      return { status: response.status, body: (await response.json()) as { message: string } };
+    };
+    const boundary = 'e2e-boundary';
+    const part = (filename: string, data: Buffer) =>
+      Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\n\r\n`,
+        ),
+        data,
+        Buffer.from('\r\n'),
+      ]);
+
+    const noBoundary = await post('multipart/form-data', part('a.zip', Buffer.from('x')));
+    expect(noBoundary).toMatchObject({ status: 400, body: { message: expect.stringMatching(/boundary/) } });
+
+    // A whole first file, then a second one cut off before the closing boundary.
+    const whole = buildScorm12Package({ title: 'Arrived whole' });
+    const cut = await post(
+      `multipart/form-data; boundary=${boundary}`,
+      Buffer.concat([part('Сертификат.zip', whole), part('cut.zip', whole).subarray(0, 400)]),
+    );
+    expect(cut).toMatchObject({
+      status: 400,
+      body: {
+        message: expect.stringMatching(/Malformed multipart request: .*ended before the last boundary/),
+      },
+    });
+
+    const manyParts = Buffer.concat([
+      ...Array.from({ length: 1001 }, (_, i) =>
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nx\r\n`),
+      ),
+      Buffer.from(`--${boundary}--\r\n`),
+    ]);
+    const tooMany = await post(`multipart/form-data; boundary=${boundary}`, manyParts);
+    expect(tooMany).toMatchObject({
+      status: 413,
+      body: { message: expect.stringMatching(/Too many parts/) },
+    });
+
+    const kept = (await session(server, createSession.id))?.packages ?? [];
+    expect(kept.map((p) => ({ filename: p.filename, title: p.title, error: p.error }))).toEqual([
+      { filename: 'Сертификат.zip', title: 'Arrived whole', error: null },
+    ]);
+    expect(listFiles(join(dataDir, 'uploads', createSession.id))).toEqual([`${kept[0].id}.zip`]);
+  });
+
   it('enforces the per-session package limit and the per-file size limit from CONFIG_FILE', async () => {
     const configFile = join(work, 'small-limits.json');
     writeFileSync(

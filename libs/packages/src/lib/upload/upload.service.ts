@@ -1,13 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Repository } from 'typeorm';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 import { PackagesService } from '../packages/packages.service';
@@ -17,14 +13,18 @@ import { PackageEntity } from '../persistence';
 import { describePackageLocally, inspectPackage, PackageError, titleFromFilename } from '../scorm';
 import { SessionsService } from '../sessions/sessions.service';
 import { KeyedLock } from '../shared/keyed-lock';
+import { MultipartParser, multipartBoundary } from './multipart-parser';
 import { PackageStorage } from './package-storage';
+import { UploadFileSink, type WrittenFile } from './upload-file-sink';
 import { UploadRequestError } from './upload-errors';
 
 const FILE_FIELD = 'files';
 /** Above this many parts a request is refused outright: it cannot be an honest upload. */
 const MAX_PARTS = 1000;
-/** Large chunks keep per-chunk overhead low when zips stream to disk. */
-const WRITE_CHUNK_BYTES = 1024 * 1024;
+/** Received data is written to disk in batches of this size: few, large writes. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+/** A file holding more unwritten data than this pauses the request until its writes catch up. */
+const RECEIVE_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 interface Slot {
   position: number;
@@ -69,8 +69,12 @@ export class UploadService implements OnApplicationBootstrap {
     if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
       throw new UploadRequestError(400, `Send the zips as multipart/form-data in the field "${FILE_FIELD}".`);
     }
+    const boundary = multipartBoundary(contentType);
+    if (!boundary) {
+      throw new UploadRequestError(400, 'Malformed multipart request: the Content-Type names no boundary.');
+    }
     const folder = await this.storage.sessionFolder(sessionId);
-    const results = await this.readParts(sessionId, folder, request);
+    const results = await this.readParts(sessionId, folder, request, boundary);
     if (results.length === 0) {
       throw new UploadRequestError(
         400,
@@ -89,67 +93,97 @@ export class UploadService implements OnApplicationBootstrap {
     sessionId: string,
     folder: string,
     request: IncomingMessage,
+    boundary: string,
   ): Promise<Array<{ view: PackageModel; persisted: boolean }>> {
     return new Promise((resolve, reject) => {
-      let parser: busboy.Busboy;
-      try {
-        parser = busboy({
-          headers: request.headers,
-          defParamCharset: 'utf8',
-          highWaterMark: WRITE_CHUNK_BYTES,
-          fileHwm: WRITE_CHUNK_BYTES,
-          limits: { fileSize: this.options.upload.maxFileBytes, parts: MAX_PARTS, fields: 50 },
-        });
-      } catch (error) {
-        reject(new UploadRequestError(400, `Malformed multipart request: ${(error as Error).message}`));
-        return;
-      }
       const work: Array<Promise<{ view: PackageModel; persisted: boolean }>> = [];
+      // Sinks that hold more than they may: the request stays paused while any does.
+      const pressing = new Set<UploadFileSink>();
+      let current: UploadFileSink | null = null;
+      let parts = 0;
       let failed = false;
+
       const fail = (error: UploadRequestError) => {
         if (failed) return;
         failed = true;
-        request.unpipe(parser);
+        // The part being received never completes: its write settles and its .part file is removed.
+        current?.abort(error);
+        current = null;
         request.resume();
-        // Ends the file part being received, so its write settles and its .part file is removed.
-        parser.destroy(error);
         // Files already stored stay valid: wait for them before answering with the request error.
         void Promise.allSettled(work).then(() => reject(error));
       };
+      const parser = new MultipartParser(boundary, {
+        onPartStart: (part) => {
+          if (++parts > MAX_PARTS) {
+            throw new UploadRequestError(413, `Too many parts: at most ${MAX_PARTS} per request.`);
+          }
+          if (part.name !== FILE_FIELD || part.filename === undefined) return;
+          const sink = new UploadFileSink({
+            maxBytes: this.options.upload.maxFileBytes,
+            batchBytes: WRITE_BATCH_BYTES,
+            highWaterBytes: RECEIVE_HIGH_WATER_BYTES,
+            onPressure: (paused) => {
+              if (paused) pressing.add(sink);
+              else pressing.delete(sink);
+              if (failed) return;
+              if (pressing.size > 0) request.pause();
+              else request.resume();
+            },
+          });
+          current = sink;
+          work.push(this.handleFile(sessionId, folder, sink, part.filename));
+        },
+        onPartData: (data) => current?.push(data),
+        onPartEnd: () => {
+          current?.end();
+          current = null;
+        },
+      });
+      const failWith = (error: unknown) =>
+        fail(
+          error instanceof UploadRequestError
+            ? error
+            : new UploadRequestError(400, `Malformed multipart request: ${(error as Error).message}`),
+        );
 
-      parser.on('file', (field, stream, info) => {
-        if (field !== FILE_FIELD || failed) {
-          stream.resume();
+      request.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        try {
+          parser.write(chunk);
+        } catch (error) {
+          failWith(error);
+        }
+      });
+      request.on('end', () => {
+        if (failed) return;
+        try {
+          parser.end();
+        } catch (error) {
+          failWith(error);
           return;
         }
-        work.push(this.handleFile(sessionId, folder, stream, info.filename));
+        Promise.all(work).then(resolve, reject);
       });
-      parser.on('partsLimit', () =>
-        fail(new UploadRequestError(413, `Too many parts: at most ${MAX_PARTS} per request.`)),
-      );
-      parser.on('error', (error: unknown) =>
-        fail(new UploadRequestError(400, `Malformed multipart request: ${(error as Error).message}`)),
-      );
-      parser.on('close', () => {
-        if (!failed) Promise.all(work).then(resolve, reject);
-      });
-      request.on('aborted', () =>
+      request.on('error', () =>
         fail(new UploadRequestError(400, 'The upload was interrupted by the client.')),
       );
-      request.pipe(parser);
+      request.on('close', () => {
+        if (!request.complete) fail(new UploadRequestError(400, 'The upload was interrupted by the client.'));
+      });
     });
   }
 
   private async handleFile(
     sessionId: string,
     folder: string,
-    stream: Readable,
-    rawFilename: string | undefined,
+    sink: UploadFileSink,
+    rawFilename: string,
   ): Promise<{ view: PackageModel; persisted: boolean }> {
     const filename = displayFilename(rawFilename);
     const slot = await this.takeSlot(sessionId);
     if (!slot) {
-      stream.resume();
+      sink.discard();
       const limit = this.options.upload.maxPackagesPerSession;
       return {
         persisted: false,
@@ -157,7 +191,7 @@ export class UploadService implements OnApplicationBootstrap {
       };
     }
     try {
-      const stored = await this.store(sessionId, folder, stream, filename);
+      const stored = await this.store(sessionId, folder, sink, filename);
       // A file whose upload broke off is not a package the user chose to keep: nothing is recorded.
       if (stored.interrupted)
         return { persisted: false, view: rejectedView(filename, stored.error as string) };
@@ -186,32 +220,22 @@ export class UploadService implements OnApplicationBootstrap {
   private async store(
     sessionId: string,
     folder: string,
-    stream: Readable,
+    sink: UploadFileSink,
     filename: string,
   ): Promise<StoredFile> {
     const packageId = randomUUID();
     const partPath = join(folder, `${packageId}.part`);
-    let sizeBytes = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        sizeBytes += chunk.length;
-        callback(null, chunk);
-      },
-    });
     const base = { packageId, filename, storagePath: null };
+    let written: WrittenFile;
     try {
-      await pipeline(
-        stream,
-        measure,
-        createWriteStream(partPath, { flags: 'wx', highWaterMark: WRITE_CHUNK_BYTES }),
-      );
+      written = await sink.writeTo(partPath);
     } catch (error) {
       await rm(partPath, { force: true });
       this.logger.warn({ msg: 'upload stream failed', sessionId, filename, error: (error as Error).message });
-      return { ...base, sizeBytes, interrupted: true, error: 'The upload of this file was interrupted.' };
+      return { ...base, sizeBytes: 0, interrupted: true, error: 'The upload of this file was interrupted.' };
     }
-    // busboy marks a file cut at the size limit; read the flag, as the 'limit' event may come before we listen.
-    if ((stream as Readable & { truncated?: boolean }).truncated) {
+    const sizeBytes = written.receivedBytes;
+    if (written.truncated) {
       await rm(partPath, { force: true });
       const limitMb = Math.round(this.options.upload.maxFileBytes / (1024 * 1024));
       return { ...base, sizeBytes, error: `The file is larger than the ${limitMb} MB limit per package.` };

@@ -1,0 +1,150 @@
+import { close, open, writev } from 'node:fs';
+
+export interface UploadFileSinkOptions {
+  /** Bytes past this are dropped and the file is marked truncated. */
+  maxBytes: number;
+  /** Data is written once this much has gathered (or the part ends): few, large writes. */
+  batchBytes: number;
+  /** Above this many unwritten bytes the sink asks the sender to pause. */
+  highWaterBytes: number;
+  /** Called with true when the sink wants no more data for now, false when it does again. */
+  onPressure(paused: boolean): void;
+}
+
+export interface WrittenFile {
+  /** Every byte the part carried, including those dropped past maxBytes. */
+  receivedBytes: number;
+  truncated: boolean;
+}
+
+type Settle = { resolve: (file: WrittenFile) => void; reject: (error: Error) => void };
+
+/**
+ * One uploaded file on its way to disk. It holds the parser's slices until `writeTo` names the file
+ * (the session slot is decided meanwhile), then writes them with one writev per batch.
+ */
+export class UploadFileSink {
+  private chunks: Buffer[] = [];
+  private pendingBytes = 0;
+  private receivedBytes = 0;
+  private truncated = false;
+  private ended = false;
+  private discarding = false;
+  private failure: Error | null = null;
+  private fd: number | null = null;
+  private writing = false;
+  private paused = false;
+  private settle: Settle | null = null;
+
+  constructor(private readonly options: UploadFileSinkOptions) {}
+
+  push(data: Buffer): void {
+    if (this.ended || this.failure) return;
+    this.receivedBytes += data.length;
+    if (this.discarding || this.truncated) return;
+    if (this.receivedBytes > this.options.maxBytes) {
+      // The file is refused; nothing more of it needs to reach the disk.
+      this.truncated = true;
+      this.dropPending();
+    } else {
+      this.chunks.push(data);
+      this.pendingBytes += data.length;
+    }
+    this.pump();
+  }
+
+  /** The part is complete. */
+  end(): void {
+    this.ended = true;
+    this.pump();
+  }
+
+  /** The part will never complete (the request failed or broke off): writeTo rejects with `error`. */
+  abort(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.dropPending();
+    this.pump();
+  }
+
+  /** The file is not wanted: whatever it carries is dropped. */
+  discard(): void {
+    this.discarding = true;
+    this.dropPending();
+    this.pump();
+  }
+
+  /** Writes the whole part to a new file at `path` and closes it; rejects if the part is aborted. */
+  writeTo(path: string): Promise<WrittenFile> {
+    return new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+      open(path, 'wx', (error, fd) => {
+        if (error) {
+          this.failure ??= error;
+          this.finish();
+          return;
+        }
+        this.fd = fd;
+        this.pump();
+      });
+    });
+  }
+
+  private pump(): void {
+    this.signalPressure();
+    if (this.fd === null || this.writing) return;
+    if (this.failure) return this.finish();
+    if (this.pendingBytes > 0 && (this.pendingBytes >= this.options.batchBytes || this.ended)) {
+      const chunks = this.chunks;
+      this.dropPending();
+      this.writing = true;
+      writeAll(this.fd, chunks, (error) => {
+        this.writing = false;
+        if (error) this.failure ??= error;
+        this.pump();
+      });
+      this.signalPressure();
+      return;
+    }
+    if (this.ended) this.finish();
+  }
+
+  private finish(): void {
+    const settle = this.settle;
+    if (!settle) return;
+    this.settle = null;
+    const fd = this.fd;
+    this.fd = null;
+    const done = (closeError: Error | null) => {
+      const error = this.failure ?? closeError;
+      if (error) settle.reject(error);
+      else settle.resolve({ receivedBytes: this.receivedBytes, truncated: this.truncated });
+    };
+    if (fd === null) done(null);
+    else close(fd, (error) => done(error));
+  }
+
+  private dropPending(): void {
+    this.chunks = [];
+    this.pendingBytes = 0;
+  }
+
+  private signalPressure(): void {
+    const paused = this.pendingBytes >= this.options.highWaterBytes;
+    if (paused === this.paused) return;
+    this.paused = paused;
+    this.options.onPressure(paused);
+  }
+}
+
+/** writev until every byte is written; a regular file rarely takes less, but it may. */
+function writeAll(fd: number, chunks: Buffer[], callback: (error: Error | null) => void): void {
+  writev(fd, chunks, (error, written) => {
+    if (error) return callback(error);
+    let rest = written;
+    while (chunks.length > 0 && rest >= chunks[0].length) rest -= (chunks.shift() as Buffer).length;
+    if (chunks.length === 0) return callback(null);
+    chunks[0] = chunks[0].subarray(rest);
+    writeAll(fd, chunks, callback);
+  });
+}
