@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphqlOk, uploadFilesStreamed } from '../support/api-client';
@@ -9,57 +9,200 @@ import { MB, peakRssBytes, totalBytes, writeBenchPackages } from './bench-packag
 /** Like a browser: a few requests at once, each carrying a few files. */
 const UPLOAD_CONCURRENCY = Number(process.env['BENCH_UPLOAD_CONCURRENCY'] ?? 4);
 const FILES_PER_REQUEST = Number(process.env['BENCH_FILES_PER_REQUEST'] ?? 1);
+/** Each measurement is repeated, interleaved with the others, and the median is reported. */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+/** Small uploads before measuring, so the figures are those of a running server, not of its JIT warming up. */
+const WARM_UP_UPLOADS = 24;
 
-/** Uploads and parses packages through the real server; prints wall time, MB/s, peak RSS and `cp` time. */
+/**
+ * The floor for any Node HTTP upload on this machine: a bare node:http server that only writes each
+ * request body to a file. Run as plain JavaScript, so nothing else weighs on it.
+ */
+const REFERENCE_SERVER = `
+const { createServer } = require('node:http');
+const { createWriteStream } = require('node:fs');
+const { join } = require('node:path');
+let count = 0;
+const server = createServer((request, response) => {
+  const file = createWriteStream(join(process.argv[1], 'body-' + count++), { highWaterMark: 1 << 20 });
+  request.pipe(file).on('finish', () => {
+    response.statusCode = 201;
+    response.end('[]');
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+interface Round {
+  seconds: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+}
+
+/** Uploads and parses packages through the real server; prints wall time, MB/s, CPU, peak RSS and `cp` time. */
 async function run(label: string, count: number, mediaBytes: number, work: string): Promise<void> {
   const inputDir = join(work, `${label}-input`);
   const paths = await writeBenchPackages(inputDir, count, mediaBytes);
+  const warmUpPaths = await writeBenchPackages(join(work, `${label}-warm-up`), WARM_UP_UPLOADS, 0);
   const bytes = totalBytes(paths);
-
-  const copyStart = process.hrtime.bigint();
-  execFileSync('cp', ['-r', inputDir, join(work, `${label}-copy`)]);
   execFileSync('sync');
-  const copySeconds = Number(process.hrtime.bigint() - copyStart) / 1e9;
 
   const server = await startApiServer({ dataDir: join(work, `${label}-data`), env: { CONFIG_FILE: '' } });
+  const reference = await startReferenceServer(join(work, `${label}-reference`));
+  const copies: Round[] = [];
+  const uploads: Round[] = [];
+  const references: Round[] = [];
+  let failures = 0;
   try {
-    const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
-      server.url,
-      'mutation { createSession { id } }',
-    );
-    const baseRss = peakRssBytes(server.process.pid as number);
-    const queue = [...paths];
-    let failures = 0;
-    const start = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
-        for (
-          let batch = queue.splice(0, FILES_PER_REQUEST);
-          batch.length > 0;
-          batch = queue.splice(0, FILES_PER_REQUEST)
-        ) {
-          const { status, body } = await uploadFilesStreamed(server.url, createSession.id, batch);
-          const entries = body as Array<{ error: string | null }>;
-          if (status !== 201) failures += batch.length;
-          else failures += entries.filter((entry) => entry.error).length;
-        }
-      }),
-    );
-    execFileSync('sync');
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const peak = peakRssBytes(server.process.pid as number);
+    const pid = server.process.pid as number;
+    const warmUp = await createSession(server.url);
+    await uploadAll(server.url, warmUp, warmUpPaths);
+    const idleRss = peakRssBytes(pid);
+
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each output is deleted once measured, so every round writes into memory the kernel has just freed.
+      const copyDir = join(work, `${label}-copy`);
+      copies.push(await measure(null, () => execFileSync('cp', ['-r', inputDir, copyDir])));
+      rmSync(copyDir, { recursive: true, force: true });
+
+      references.push(
+        await measure(reference.process.pid as number, () => uploadAll(reference.url, 'reference', paths)),
+      );
+      rmSync(reference.dir, { recursive: true, force: true });
+      mkdirSync(reference.dir);
+
+      const sessionId = await createSession(server.url);
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      let results: Array<{ id: string; error: string | null }> = [];
+      uploads.push(
+        await measure(pid, async () => {
+          results = await uploadAll(server.url, sessionId, paths);
+        }),
+      );
+      failures += results.filter((entry) => entry.error).length + (paths.length - results.length);
+      await removeAll(server.url, sessionId, results);
+    }
+
+    const copy = median(copies);
+    const upload = median(uploads);
+    const floor = median(references);
     console.log(
       [
-        `[${label}] ${count} packages, ${(bytes / MB).toFixed(0)} MB (${(mediaBytes / MB).toFixed(1)} MB media each), ${failures} failed`,
-        `  upload + parse: ${seconds.toFixed(2)} s, ${(bytes / MB / seconds).toFixed(0)} MB/s`,
-        `  cp -r + sync:   ${copySeconds.toFixed(2)} s, ${(bytes / MB / copySeconds).toFixed(0)} MB/s  → ratio ${(seconds / copySeconds).toFixed(2)}× (target ≤ 2×)`,
-        `  server peak RSS: ${(peak / MB).toFixed(0)} MB (at start ${(baseRss / MB).toFixed(0)} MB)`,
+        `[${label}] ${count} packages, ${(bytes / MB).toFixed(0)} MB (${(mediaBytes / MB).toFixed(1)} MB media each), ${failures} failed; median of ${ROUNDS} interleaved rounds, each ending in sync`,
+        `  upload + parse:   ${seconds(upload)}, ${rate(bytes, upload)}, server CPU ${upload.cpuSeconds.toFixed(2)} s  [${allRounds(uploads)}]`,
+        `  cp -r:            ${seconds(copy)}, ${rate(bytes, copy)}  [${allRounds(copies)}]`,
+        `  → ratio ${(upload.seconds / copy.seconds).toFixed(2)}× (target ≤ 2×)`,
+        `  floor, a bare node:http server writing each body to a file: ${seconds(floor)}, ${rate(bytes, floor)}, ${(floor.seconds / copy.seconds).toFixed(2)}× cp, server CPU ${floor.cpuSeconds.toFixed(2)} s  [${allRounds(references)}]`,
+        `  server peak RSS during the upload: ${(upload.peakRssBytes / MB).toFixed(0)} MB (before it: ${(idleRss / MB).toFixed(0)} MB)`,
       ].join('\n'),
     );
     if (failures > 0) process.exitCode = 1;
   } finally {
     await server.stop();
+    await reference.stop();
   }
+}
+
+async function measure(pid: number | null, work: () => unknown): Promise<Round> {
+  const cpuBefore = pid ? cpuSeconds(pid) : 0;
+  const start = process.hrtime.bigint();
+  await work();
+  execFileSync('sync');
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return {
+    seconds,
+    cpuSeconds: pid ? cpuSeconds(pid) - cpuBefore : 0,
+    peakRssBytes: pid ? peakRssBytes(pid) : 0,
+  };
+}
+
+async function uploadAll(
+  url: string,
+  sessionId: string,
+  paths: string[],
+): Promise<Array<{ id: string; error: string | null }>> {
+  const queue = [...paths];
+  const results: Array<{ id: string; error: string | null }> = [];
+  await Promise.all(
+    Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
+      for (
+        let batch = queue.splice(0, FILES_PER_REQUEST);
+        batch.length > 0;
+        batch = queue.splice(0, FILES_PER_REQUEST)
+      ) {
+        const { status, body } = await uploadFilesStreamed(url, sessionId, batch);
+        if (status !== 201) throw new Error(`upload answered ${status}: ${JSON.stringify(body)}`);
+        results.push(...(body as Array<{ id: string; error: string | null }>));
+      }
+    }),
+  );
+  return results;
+}
+
+async function createSession(url: string): Promise<string> {
+  const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+    url,
+    'mutation { createSession { id } }',
+  );
+  return createSession.id;
+}
+
+async function removeAll(url: string, sessionId: string, packages: Array<{ id: string }>): Promise<void> {
+  for (const { id } of packages) {
+    await graphqlOk(
+      url,
+      'mutation ($s: ID!, $p: ID!) { removePackage(sessionId: $s, packageId: $p) { id } }',
+      {
+        s: sessionId,
+        p: id,
+      },
+    );
+  }
+}
+
+async function startReferenceServer(
+  dir: string,
+): Promise<{ url: string; dir: string; process: ChildProcess; stop(): Promise<void> }> {
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(process.execPath, ['-e', REFERENCE_SERVER, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (line: Buffer) => resolve(Number(String(line).trim())));
+    child.once('exit', (code) => reject(new Error(`the reference server exited with ${code}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    process: child,
+    async stop() {
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+/** User plus system CPU time of a process, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function median(rounds: Round[]): Round {
+  return [...rounds].sort((a, b) => a.seconds - b.seconds)[Math.floor(rounds.length / 2)];
+}
+
+function seconds(round: Round): string {
+  return `${round.seconds.toFixed(2)} s`;
+}
+
+function rate(bytes: number, round: Round): string {
+  return `${(bytes / MB / round.seconds).toFixed(0)} MB/s`;
+}
+
+function allRounds(rounds: Round[]): string {
+  return rounds.map((round) => round.seconds.toFixed(2)).join(', ');
 }
 
 async function main(): Promise<void> {
