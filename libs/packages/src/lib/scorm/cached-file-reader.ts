@@ -2,13 +2,16 @@ import { close, read } from 'node:fs';
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 
-/** One read fetches this much; the central directory and local headers are then served from memory. */
-const BLOCK_BYTES = 64 * 1024;
+/**
+ * One read fetches this much: yauzl's search for the end record (its last 64 KiB + 22 bytes), so that read
+ * also brings in a small central directory, and small entries bring their neighbours.
+ */
+const BLOCK_BYTES = 0xffff + 22;
 
 /**
  * A random-access reader for yauzl that serves its many small header reads (two per central-directory
- * entry, one per local header) from the last 64 KiB block read, instead of one thread-pool round trip
- * each. Entry data still streams straight from the file; memory stays one block per open zip.
+ * entry, one per local header) from the last block read, instead of one thread-pool round trip
+ * each. Large entries still stream straight from the file; memory stays one block per open zip.
  */
 export class CachedFileReader extends yauzl.RandomAccessReader {
   private block: { start: number; data: Buffer } | null = null;

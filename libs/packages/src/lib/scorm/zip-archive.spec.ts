@@ -45,14 +45,37 @@ describe('openZipArchive', () => {
     });
   });
 
-  it('keeps reads bounded: readEntry rejects, readEntryHead truncates', async () => {
-    const path = zipFile([{ name: 'big.txt', data: 'y'.repeat(100_000) }]);
-    await withZipArchive(path, {}, async (archive) => {
-      const [entry] = archive.entries;
-      await expect(archive.readEntry(entry, 1000)).rejects.toThrow(/larger than the 1000 bytes allowed/);
-      const head = await archive.readEntryHead(entry, 1000);
-      expect(head.length).toBe(1000);
-    });
+  // Small entries are read in one go and inflated in place; large ones stream.
+  it.each([100_000, 700_000])(
+    'keeps reads of a %d-byte entry bounded: readEntry rejects, readEntryHead truncates',
+    async (size) => {
+      const path = zipFile([{ name: 'big.txt', data: 'y'.repeat(size) }]);
+      await withZipArchive(path, {}, async (archive) => {
+        const [entry] = archive.entries;
+        await expect(archive.readEntry(entry, 1000)).rejects.toThrow(/larger than the 1000 bytes allowed/);
+        const head = await archive.readEntryHead(entry, 1000);
+        expect(head.toString()).toBe('y'.repeat(1000));
+        expect((await archive.readEntry(entry, size)).length).toBe(size);
+      });
+    },
+  );
+
+  it('refuses a small entry whose deflated data or local header is damaged', async () => {
+    const zip = buildZip([{ name: 'a.txt', data: 'some text '.repeat(200) }]);
+    const badData = Buffer.from(zip);
+    badData.fill(0xff, 30 + 5, 30 + 5 + 8);
+    const badHeader = Buffer.from(zip);
+    badHeader.writeUInt32LE(0x12345678, 0);
+    for (const [name, bytes] of [
+      ['data.zip', badData],
+      ['header.zip', badHeader],
+    ] as const) {
+      await withZipArchive(writeTempFile(bytes, name), {}, async (archive) => {
+        await expect(archive.readEntry(archive.entries[0], 10_000)).rejects.toThrow(
+          /truncated or damaged|does not match/,
+        );
+      });
+    }
   });
 
   it('gives raw (still compressed) bytes for byte-for-byte copies', async () => {
@@ -76,19 +99,22 @@ describe('openZipArchive', () => {
     });
   });
 
-  it('refuses a deflated entry that inflates beyond its declared size (lying header)', async () => {
-    const path = zipFile([
-      { name: 'bomb.txt', data: Buffer.alloc(2 * 1024 * 1024), declaredUncompressedSize: 100 },
-    ]);
-    await withZipArchive(path, {}, async (archive) => {
-      const [entry] = archive.entries;
-      expect(entry.uncompressedSize).toBe(100);
-      await expect(archive.readEntry(entry, 1000)).rejects.toThrow(
-        /size recorded for "bomb.txt" does not match/,
-      );
-      await expect(archive.readEntryHead(entry, 512 * 1024)).rejects.toThrow(PackageError);
-    });
-  });
+  it.each([100, 600 * 1024])(
+    'refuses a deflated entry that inflates beyond its declared size of %d bytes (lying header)',
+    async (declared) => {
+      const path = zipFile([
+        { name: 'bomb.txt', data: Buffer.alloc(2 * 1024 * 1024), declaredUncompressedSize: declared },
+      ]);
+      await withZipArchive(path, {}, async (archive) => {
+        const [entry] = archive.entries;
+        expect(entry.uncompressedSize).toBe(declared);
+        await expect(archive.readEntry(entry, 1024 * 1024)).rejects.toThrow(
+          /size recorded for "bomb.txt" does not match/,
+        );
+        await expect(archive.readEntryHead(entry, 4 * 1024 * 1024)).rejects.toThrow(PackageError);
+      });
+    },
+  );
 
   it('refuses a stored entry whose sizes disagree', async () => {
     const error = await openFails(

@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { closeSync, fstat, open } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -48,6 +48,13 @@ export interface OpenZipOptions {
 type YauzlEntry = yauzl.Entry & { fileNameRaw?: Buffer };
 
 const BACKSLASH = 0x5c;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_BYTES = 30;
+/**
+ * Entries up to this size (compressed and not) are read with one read and inflated in place: manifests,
+ * metadata and launch pages nearly always are. Larger ones stream, so memory stays bounded.
+ */
+const SMALL_ENTRY_BYTES = 512 * 1024;
 
 /**
  * Opens a zip by random access (central directory only; entry data is read on demand),
@@ -55,7 +62,7 @@ const BACKSLASH = 0x5c;
  * user-facing reason, and the file handle is closed on every error path.
  */
 export async function openZipArchive(path: string, options: OpenZipOptions = {}): Promise<ZipArchive> {
-  const zipfile = await openYauzl(path);
+  const { zipfile, reader } = await openYauzl(path);
   try {
     if (options.maxEntries !== undefined && zipfile.entryCount > options.maxEntries) {
       throw new PackageError(
@@ -63,7 +70,7 @@ export async function openZipArchive(path: string, options: OpenZipOptions = {})
       );
     }
     const entries = await readCentralDirectory(zipfile);
-    return new YauzlZipArchive(zipfile, entries);
+    return new YauzlZipArchive(zipfile, reader, entries);
   } catch (error) {
     zipfile.close();
     throw error;
@@ -91,6 +98,7 @@ class YauzlZipArchive implements ZipArchive {
 
   constructor(
     private readonly zipfile: yauzl.ZipFile,
+    private readonly reader: CachedFileReader,
     private readonly byInfo: Map<ZipEntryInfo, YauzlEntry>,
   ) {
     this.entries = [...byInfo.keys()];
@@ -141,7 +149,68 @@ class YauzlZipArchive implements ZipArchive {
     return yEntry;
   }
 
+  /** The local header and data in one read, then a synchronous inflate: no stream, no thread-pool hops. */
+  private async readSmallEntry(entry: ZipEntryInfo): Promise<Buffer> {
+    const yEntry = this.yauzlEntry(entry);
+    if (entry.encrypted) throw new PackageError(encryptedMessage());
+    const start = yEntry.relativeOffsetOfLocalHeader;
+    if (start + LOCAL_HEADER_BYTES > this.fileSize) {
+      throw new PackageError('The zip archive is truncated or damaged.');
+    }
+    // The local header repeats the name and usually the central directory's extra field.
+    const guess = LOCAL_HEADER_BYTES + yEntry.fileNameLength + yEntry.extraFieldLength + entry.compressedSize;
+    let block = await this.readRange(start, Math.min(guess, this.fileSize - start));
+    if (block.length < LOCAL_HEADER_BYTES || block.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
+      throw new PackageError('The zip archive is truncated or damaged.');
+    }
+    const dataStart = LOCAL_HEADER_BYTES + block.readUInt16LE(26) + block.readUInt16LE(28);
+    const dataEnd = dataStart + entry.compressedSize;
+    if (start + dataEnd > this.fileSize) throw new PackageError('The zip archive is truncated or damaged.');
+    if (dataEnd > block.length) block = await this.readRange(start, dataEnd);
+    const stored = block.subarray(dataStart, dataEnd);
+    const sizeMismatch = () =>
+      new PackageError(
+        `The zip archive is damaged: the size recorded for "${entry.name}" does not match its data.`,
+      );
+    if (entry.compressionMethod === 0) {
+      if (stored.length !== entry.uncompressedSize) throw sizeMismatch();
+      return stored;
+    }
+    if (entry.compressionMethod !== 8) {
+      throw toPackageError(
+        new Error(`unsupported compression method: ${entry.compressionMethod}`),
+        entry.name,
+      );
+    }
+    let data: Buffer;
+    try {
+      // Capped at the recorded size: a lying entry cannot inflate past it.
+      data = inflateRawSync(stored, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw sizeMismatch();
+      throw toPackageError(error, entry.name);
+    }
+    if (data.length !== entry.uncompressedSize) throw sizeMismatch();
+    return data;
+  }
+
+  private readRange(position: number, length: number): Promise<Buffer> {
+    const buffer = Buffer.allocUnsafe(length);
+    return new Promise((resolve, reject) =>
+      this.reader.read(buffer, 0, length, position, (error, bytesRead) => {
+        if (error) reject(error);
+        else resolve(buffer.subarray(0, bytesRead));
+      }),
+    );
+  }
+
   private async collect(entry: ZipEntryInfo, maxBytes: number, truncate: boolean): Promise<Buffer> {
+    if (isSmallEntry(entry)) {
+      const data = await this.readSmallEntry(entry);
+      if (data.length <= maxBytes) return data;
+      if (truncate) return data.subarray(0, maxBytes);
+      throw new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`);
+    }
     const stream = await this.openEntryStream(entry);
     return new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -177,7 +246,11 @@ class YauzlZipArchive implements ZipArchive {
   }
 }
 
-async function openYauzl(path: string): Promise<yauzl.ZipFile> {
+function isSmallEntry(entry: ZipEntryInfo): boolean {
+  return entry.compressedSize <= SMALL_ENTRY_BYTES && entry.uncompressedSize <= SMALL_ENTRY_BYTES;
+}
+
+async function openYauzl(path: string): Promise<{ zipfile: yauzl.ZipFile; reader: CachedFileReader }> {
   // A plain descriptor, not a FileHandle: a FileHandle would close itself when garbage-collected.
   const fd = await promisify(open)(path, 'r');
   let size: number;
@@ -201,7 +274,7 @@ async function openYauzl(path: string): Promise<yauzl.ZipFile> {
         strictFileNames: false,
       },
       (err, zipfile) => {
-        if (!err) return resolve(zipfile);
+        if (!err) return resolve({ zipfile, reader });
         reader.close(() => undefined);
         // A system error (permissions, I/O) is the server's problem, not the user's.
         if (isSystemError(err)) return reject(err);
