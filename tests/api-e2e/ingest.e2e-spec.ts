@@ -268,6 +268,57 @@ describe('ingest through the real server process', () => {
     expect(listFiles(join(dataDir, 'uploads', createSession.id))).toEqual([`${kept[0].id}.zip`]);
   });
 
+  it('answers an upload with compacted positions when a package is removed while it runs', async () => {
+    const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+      server.url,
+      'mutation { createSession { id } }',
+    );
+    const first = await uploadPackages(server.url, createSession.id, [
+      { name: 'a.zip', data: buildScorm12Package({ title: 'A' }) },
+      { name: 'b.zip', data: buildScorm12Package({ title: 'B' }) },
+    ]);
+    const [a] = first.body as PackageView[];
+
+    const boundary = 'slow-boundary';
+    const request = httpRequest(`${server.url}/api/sessions/${createSession.id}/packages`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    const answer = new Promise<PackageView[]>((resolve, reject) => {
+      request.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()) as PackageView[]));
+      });
+      request.on('error', reject);
+    });
+    for (const title of ['C', 'D']) {
+      request.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${title}.zip"\r\n\r\n`,
+      );
+      request.write(buildScorm12Package({ title }));
+      request.write('\r\n');
+    }
+    // Both files are in; the request is still open when A goes.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await graphqlOk(
+      server.url,
+      'mutation ($s: ID!, $p: ID!) { removePackage(sessionId: $s, packageId: $p) { id } }',
+      { s: createSession.id, p: a.id },
+    );
+    request.end(`--${boundary}--\r\n`);
+
+    expect((await answer).map((p) => [p.title, p.position])).toEqual([
+      ['C', 1],
+      ['D', 2],
+    ]);
+    expect((await session(server, createSession.id))?.packages.map((p) => [p.title, p.position])).toEqual([
+      ['B', 0],
+      ['C', 1],
+      ['D', 2],
+    ]);
+  });
+
   it('enforces the per-session package limit and the per-file size limit from CONFIG_FILE', async () => {
     const configFile = join(work, 'small-limits.json');
     writeFileSync(

@@ -71,21 +71,30 @@ export class PackagesService {
     await this.sessions.touch(sessionId);
   }
 
-  /** Renumbers positions 0..n-1 in their current order. */
-  async compactPositions(sessionId: string): Promise<void> {
-    await this.writePositions(await this.orderOf(sessionId));
+  /**
+   * Renumbers positions 0..n-1 in their current order, in one statement (every upload calls this, so it
+   * must not load the session's rows). Returns how many packages moved.
+   */
+  async compactPositions(sessionId: string): Promise<number> {
+    return this.sqlite.run(
+      `UPDATE "package" SET "position" = ranked."rank"
+       FROM (SELECT "id", ROW_NUMBER() OVER (ORDER BY "position", "createdAt", "id") - 1 AS "rank"
+             FROM "package" WHERE "sessionId" = ?) AS ranked
+       WHERE "package"."id" = ranked."id" AND "package"."position" <> ranked."rank"`,
+      sessionId,
+    );
   }
 
-  /** One synchronous transaction: no other request's statement can slip in between the rows. */
-  /** Just the ids and positions, in order: every upload renumbers, so this must not read whole rows. */
+  /** Just the ids and positions, in order. */
   private orderOf(sessionId: string): Promise<Array<Pick<PackageEntity, 'id' | 'position'>>> {
     return this.packages.find({
       select: { id: true, position: true },
       where: { sessionId },
-      order: { position: 'ASC', createdAt: 'ASC' },
+      order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' },
     });
   }
 
+  /** One synchronous transaction: no other request's statement can slip in between the rows. */
   private async writePositions(ordered: Array<Pick<PackageEntity, 'id' | 'position'>>): Promise<void> {
     const changed = ordered
       .map((pkg, position) => ({ pkg, position }))

@@ -81,7 +81,8 @@ export class UploadService implements OnApplicationBootstrap {
         `No files received: send one or more zips in the field "${FILE_FIELD}".`,
       );
     }
-    await this.packagesService.compactPositions(sessionId);
+    // Positions only move when packages were removed while this request ran; then the rows are re-read.
+    if ((await this.packagesService.compactPositions(sessionId)) === 0) return results.map((r) => r.view);
     const stored = await this.packages.findBy(
       results.filter((r) => r.persisted).map((r) => ({ id: r.view.id })),
     );
