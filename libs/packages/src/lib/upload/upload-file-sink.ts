@@ -1,10 +1,32 @@
 import { close, open, writev } from 'node:fs';
 
+/**
+ * Write buffers shared by all uploads. Received data is copied into them at once, so the socket's
+ * chunks die young: held any longer, V8 promotes them and only frees them with full collections,
+ * which a large upload then triggers every few dozen megabytes.
+ */
+export class WriteBufferPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(
+    readonly bufferBytes: number,
+    private readonly maxFree: number,
+  ) {}
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(this.bufferBytes);
+  }
+
+  give(buffer: Buffer): void {
+    if (this.free.length < this.maxFree) this.free.push(buffer);
+  }
+}
+
 export interface UploadFileSinkOptions {
   /** Bytes past this are dropped and the file is marked truncated. */
   maxBytes: number;
-  /** Data is written once this much has gathered (or the part ends): few, large writes. */
-  batchBytes: number;
+  /** Data is written a full buffer at a time (or when the part ends): few, large writes. */
+  pool: WriteBufferPool;
   /** Above this many unwritten bytes the sink asks the sender to pause. */
   highWaterBytes: number;
   /** Called with true when the sink wants no more data for now, false when it does again. */
@@ -20,12 +42,15 @@ export interface WrittenFile {
 type Settle = { resolve: (file: WrittenFile) => void; reject: (error: Error) => void };
 
 /**
- * One uploaded file on its way to disk. It holds the parser's slices until `writeTo` names the file
- * (the session slot is decided meanwhile), then writes them with one writev per batch.
+ * One uploaded file on its way to disk. It keeps what arrives until `writeTo` names the file
+ * (the session slot is decided meanwhile), then writes full buffers with one writev at a time.
  */
 export class UploadFileSink {
-  private chunks: Buffer[] = [];
-  private pendingBytes = 0;
+  /** Full buffers waiting to be written. */
+  private full: Buffer[] = [];
+  /** The buffer being filled, and how much of it is. */
+  private current: Buffer | null = null;
+  private currentLength = 0;
   private receivedBytes = 0;
   private truncated = false;
   private ended = false;
@@ -38,6 +63,10 @@ export class UploadFileSink {
 
   constructor(private readonly options: UploadFileSinkOptions) {}
 
+  private get pendingBytes(): number {
+    return this.full.length * this.options.pool.bufferBytes + this.currentLength;
+  }
+
   push(data: Buffer): void {
     if (this.ended || this.failure) return;
     this.receivedBytes += data.length;
@@ -47,8 +76,7 @@ export class UploadFileSink {
       this.truncated = true;
       this.dropPending();
     } else {
-      this.chunks.push(data);
-      this.pendingBytes += data.length;
+      this.copyIn(data);
     }
     this.pump();
   }
@@ -90,16 +118,42 @@ export class UploadFileSink {
     });
   }
 
+  private copyIn(data: Buffer): void {
+    const { pool } = this.options;
+    for (let offset = 0; offset < data.length;) {
+      this.current ??= pool.take();
+      const copied = data.copy(this.current, this.currentLength, offset);
+      offset += copied;
+      this.currentLength += copied;
+      if (this.currentLength === pool.bufferBytes) {
+        this.full.push(this.current);
+        this.current = null;
+        this.currentLength = 0;
+      }
+    }
+  }
+
   private pump(): void {
     this.signalPressure();
     if (this.fd === null || this.writing) return;
     if (this.failure) return this.finish();
-    if (this.pendingBytes > 0 && (this.pendingBytes >= this.options.batchBytes || this.ended)) {
-      const chunks = this.chunks;
-      this.dropPending();
+    let batch: Buffer[] = [];
+    let views: Buffer[] = [];
+    if (this.full.length > 0) {
+      batch = this.full;
+      views = batch;
+      this.full = [];
+    } else if (this.ended && this.current) {
+      batch = [this.current];
+      views = [this.current.subarray(0, this.currentLength)];
+      this.current = null;
+      this.currentLength = 0;
+    }
+    if (batch.length > 0) {
       this.writing = true;
-      writeAll(this.fd, chunks, (error) => {
+      writeAll(this.fd, views, (error) => {
         this.writing = false;
+        for (const buffer of batch) this.options.pool.give(buffer);
         if (error) this.failure ??= error;
         this.pump();
       });
@@ -125,8 +179,11 @@ export class UploadFileSink {
   }
 
   private dropPending(): void {
-    this.chunks = [];
-    this.pendingBytes = 0;
+    for (const buffer of this.full) this.options.pool.give(buffer);
+    if (this.current) this.options.pool.give(this.current);
+    this.full = [];
+    this.current = null;
+    this.currentLength = 0;
   }
 
   private signalPressure(): void {
@@ -141,10 +198,11 @@ export class UploadFileSink {
 function writeAll(fd: number, chunks: Buffer[], callback: (error: Error | null) => void): void {
   writev(fd, chunks, (error, written) => {
     if (error) return callback(error);
-    let rest = written;
-    while (chunks.length > 0 && rest >= chunks[0].length) rest -= (chunks.shift() as Buffer).length;
-    if (chunks.length === 0) return callback(null);
-    chunks[0] = chunks[0].subarray(rest);
-    writeAll(fd, chunks, callback);
+    const rest = [...chunks];
+    let skip = written;
+    while (rest.length > 0 && skip >= rest[0].length) skip -= (rest.shift() as Buffer).length;
+    if (rest.length === 0) return callback(null);
+    rest[0] = rest[0].subarray(skip);
+    writeAll(fd, rest, callback);
   });
 }
