@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UploadFileSink, WriteBufferPool, type UploadFileSinkOptions } from './upload-file-sink';
+import { UploadFileSink, type UploadFileSinkOptions } from './upload-file-sink';
 
 describe('UploadFileSink', () => {
   let dir: string;
@@ -13,7 +13,6 @@ describe('UploadFileSink', () => {
     const pressure: boolean[] = [];
     const created = new UploadFileSink({
       maxBytes: 1024 * 1024,
-      pool: new WriteBufferPool(1000, 4),
       highWaterBytes: 4000,
       onPressure: (paused) => pressure.push(paused),
       ...options,
@@ -32,24 +31,18 @@ describe('UploadFileSink', () => {
     expect(readFileSync(join(dir, 'a.part')).equals(data)).toBe(true);
   });
 
-  it('keeps files exact when two of them share and reuse the same write buffers', async () => {
-    const pool = new WriteBufferPool(512, 2);
-    const one = sink({ pool }).sink;
-    const two = sink({ pool }).sink;
-    const [a, b] = [randomBytes(20_000), randomBytes(20_000)];
-    const written = [one.writeTo(join(dir, 'one.part')), two.writeTo(join(dir, 'two.part'))];
-    for (let at = 0; at < a.length; at += 300) {
-      one.push(a.subarray(at, at + 300));
-      two.push(b.subarray(at, at + 300));
-      // Let writes complete in between, so buffers go back to the pool and come out again.
-      if (at % 3000 === 0) await new Promise((resolve) => setImmediate(resolve));
+  it('writes what has arrived at once, without waiting for more', async () => {
+    const { sink: file } = sink();
+    const path = join(dir, 'eager.part');
+    const written = file.writeTo(path);
+    file.push(Buffer.from('first bytes'));
+    for (let i = 0; i < 50 && !existsSync(path); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 50 && readFileSync(path, 'utf8') === ''; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    one.end();
-    two.end();
-    await Promise.all(written);
-    expect(readFileSync(join(dir, 'one.part')).equals(a)).toBe(true);
-    expect(readFileSync(join(dir, 'two.part')).equals(b)).toBe(true);
-    expect(pool.take()).toHaveLength(512);
+    expect(readFileSync(path, 'utf8')).toBe('first bytes');
+    file.end();
+    await written;
   });
 
   it('asks the sender to pause while too much is unwritten, and to go on once it is written', async () => {

@@ -1,32 +1,8 @@
 import { close, open, writev } from 'node:fs';
 
-/**
- * Write buffers shared by all uploads. Received data is copied into them at once, so the socket's
- * chunks die young: held any longer, V8 promotes them and only frees them with full collections,
- * which a large upload then triggers every few dozen megabytes.
- */
-export class WriteBufferPool {
-  private readonly free: Buffer[] = [];
-
-  constructor(
-    readonly bufferBytes: number,
-    private readonly maxFree: number,
-  ) {}
-
-  take(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafeSlow(this.bufferBytes);
-  }
-
-  give(buffer: Buffer): void {
-    if (this.free.length < this.maxFree) this.free.push(buffer);
-  }
-}
-
 export interface UploadFileSinkOptions {
   /** Bytes past this are dropped and the file is marked truncated. */
   maxBytes: number;
-  /** Data is written a full buffer at a time (or when the part ends): few, large writes. */
-  pool: WriteBufferPool;
   /** Above this many unwritten bytes the sink asks the sender to pause. */
   highWaterBytes: number;
   /** Called with true when the sink wants no more data for now, false when it does again. */
@@ -42,15 +18,14 @@ export interface WrittenFile {
 type Settle = { resolve: (file: WrittenFile) => void; reject: (error: Error) => void };
 
 /**
- * One uploaded file on its way to disk. It keeps what arrives until `writeTo` names the file
- * (the session slot is decided meanwhile), then writes full buffers with one writev at a time.
+ * One uploaded file on its way to disk. It holds the parser's slices until `writeTo` names the file
+ * (the session slot is decided meanwhile). Then whatever has arrived is written as soon as the previous
+ * write is done, with one writev: data reaches the page cache while still in the CPU cache, and a slow
+ * disk makes the batches larger by itself.
  */
 export class UploadFileSink {
-  /** Full buffers waiting to be written. */
-  private full: Buffer[] = [];
-  /** The buffer being filled, and how much of it is. */
-  private current: Buffer | null = null;
-  private currentLength = 0;
+  private chunks: Buffer[] = [];
+  private pendingBytes = 0;
   private receivedBytes = 0;
   private truncated = false;
   private ended = false;
@@ -63,10 +38,6 @@ export class UploadFileSink {
 
   constructor(private readonly options: UploadFileSinkOptions) {}
 
-  private get pendingBytes(): number {
-    return this.full.length * this.options.pool.bufferBytes + this.currentLength;
-  }
-
   push(data: Buffer): void {
     if (this.ended || this.failure) return;
     this.receivedBytes += data.length;
@@ -76,7 +47,8 @@ export class UploadFileSink {
       this.truncated = true;
       this.dropPending();
     } else {
-      this.copyIn(data);
+      this.chunks.push(data);
+      this.pendingBytes += data.length;
     }
     this.pump();
   }
@@ -118,42 +90,16 @@ export class UploadFileSink {
     });
   }
 
-  private copyIn(data: Buffer): void {
-    const { pool } = this.options;
-    for (let offset = 0; offset < data.length;) {
-      this.current ??= pool.take();
-      const copied = data.copy(this.current, this.currentLength, offset);
-      offset += copied;
-      this.currentLength += copied;
-      if (this.currentLength === pool.bufferBytes) {
-        this.full.push(this.current);
-        this.current = null;
-        this.currentLength = 0;
-      }
-    }
-  }
-
   private pump(): void {
     this.signalPressure();
     if (this.fd === null || this.writing) return;
     if (this.failure) return this.finish();
-    let batch: Buffer[] = [];
-    let views: Buffer[] = [];
-    if (this.full.length > 0) {
-      batch = this.full;
-      views = batch;
-      this.full = [];
-    } else if (this.ended && this.current) {
-      batch = [this.current];
-      views = [this.current.subarray(0, this.currentLength)];
-      this.current = null;
-      this.currentLength = 0;
-    }
-    if (batch.length > 0) {
+    if (this.pendingBytes > 0) {
+      const chunks = this.chunks;
+      this.dropPending();
       this.writing = true;
-      writeAll(this.fd, views, (error) => {
+      writeAll(this.fd, chunks, (error) => {
         this.writing = false;
-        for (const buffer of batch) this.options.pool.give(buffer);
         if (error) this.failure ??= error;
         this.pump();
       });
@@ -179,11 +125,8 @@ export class UploadFileSink {
   }
 
   private dropPending(): void {
-    for (const buffer of this.full) this.options.pool.give(buffer);
-    if (this.current) this.options.pool.give(this.current);
-    this.full = [];
-    this.current = null;
-    this.currentLength = 0;
+    this.chunks = [];
+    this.pendingBytes = 0;
   }
 
   private signalPressure(): void {
@@ -198,11 +141,10 @@ export class UploadFileSink {
 function writeAll(fd: number, chunks: Buffer[], callback: (error: Error | null) => void): void {
   writev(fd, chunks, (error, written) => {
     if (error) return callback(error);
-    const rest = [...chunks];
-    let skip = written;
-    while (rest.length > 0 && skip >= rest[0].length) skip -= (rest.shift() as Buffer).length;
-    if (rest.length === 0) return callback(null);
-    rest[0] = rest[0].subarray(skip);
-    writeAll(fd, rest, callback);
+    let rest = written;
+    while (chunks.length > 0 && rest >= chunks[0].length) rest -= (chunks.shift() as Buffer).length;
+    if (chunks.length === 0) return callback(null);
+    chunks[0] = chunks[0].subarray(rest);
+    writeAll(fd, chunks, callback);
   });
 }

@@ -15,16 +15,12 @@ import { SessionsService } from '../sessions/sessions.service';
 import { KeyedLock } from '../shared/keyed-lock';
 import { MultipartParser, multipartBoundary } from './multipart-parser';
 import { PackageStorage } from './package-storage';
-import { UploadFileSink, WriteBufferPool, type WrittenFile } from './upload-file-sink';
+import { UploadFileSink, type WrittenFile } from './upload-file-sink';
 import { UploadRequestError } from './upload-errors';
 
 const FILE_FIELD = 'files';
 /** Above this many parts a request is refused outright: it cannot be an honest upload. */
 const MAX_PARTS = 1000;
-/** Received data is written to disk in buffers of this size: few, large writes. */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
-/** Write buffers kept for reuse between uploads. */
-const POOLED_WRITE_BUFFERS = 32;
 /** A file holding more unwritten data than this pauses the request until its writes catch up. */
 const RECEIVE_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
@@ -48,7 +44,6 @@ export class UploadService implements OnApplicationBootstrap {
   private readonly sessionLock = new KeyedLock();
   /** Counts kept while uploads are in flight, so concurrent requests respect the session limit. */
   private readonly slots = new Map<string, { taken: number; nextPosition: number; inFlight: number }>();
-  private readonly writeBuffers = new WriteBufferPool(WRITE_BUFFER_BYTES, POOLED_WRITE_BUFFERS);
 
   constructor(
     @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
@@ -125,7 +120,6 @@ export class UploadService implements OnApplicationBootstrap {
           if (part.name !== FILE_FIELD || part.filename === undefined) return;
           const sink = new UploadFileSink({
             maxBytes: this.options.upload.maxFileBytes,
-            pool: this.writeBuffers,
             highWaterBytes: RECEIVE_HIGH_WATER_BYTES,
             onPressure: (paused) => {
               if (paused) pressing.add(sink);
