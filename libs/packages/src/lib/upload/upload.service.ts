@@ -21,8 +21,11 @@ import { UploadRequestError } from './upload-errors';
 const FILE_FIELD = 'files';
 /** Above this many parts a request is refused outright: it cannot be an honest upload. */
 const MAX_PARTS = 1000;
-/** A file holding more unwritten data than this pauses the request until its writes catch up. */
-const RECEIVE_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+/**
+ * A file holding more unwritten data than this pauses the request until its writes catch up. Kept small:
+ * with 4 MiB, 500 MB of 100 MB files took 2.0-2.4 s here against 1.1-1.35 s with 1 MiB (most runs).
+ */
+const RECEIVE_HIGH_WATER_BYTES = 1024 * 1024;
 
 interface Slot {
   position: number;
