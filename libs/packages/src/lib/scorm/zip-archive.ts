@@ -107,7 +107,7 @@ class YauzlZipArchive implements ZipArchive {
 
   async readEntry(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer> {
     if (entry.uncompressedSize > maxBytes) {
-      throw new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`);
+      throw tooLarge(entry, maxBytes);
     }
     const data = await this.collect(entry, maxBytes, false);
     // yauzl checks sizes but not CRCs; a full read is where a damaged entry shows.
@@ -154,33 +154,26 @@ class YauzlZipArchive implements ZipArchive {
     const yEntry = this.yauzlEntry(entry);
     if (entry.encrypted) throw new PackageError(encryptedMessage());
     const start = yEntry.relativeOffsetOfLocalHeader;
-    if (start + LOCAL_HEADER_BYTES > this.fileSize) {
-      throw new PackageError('The zip archive is truncated or damaged.');
-    }
+    const damaged = (what: string) => toPackageError(new Error(what), entry.name);
+    if (start + LOCAL_HEADER_BYTES > this.fileSize) throw damaged('truncated');
     // The local header repeats the name and usually the central directory's extra field.
     const guess = LOCAL_HEADER_BYTES + yEntry.fileNameLength + yEntry.extraFieldLength + entry.compressedSize;
     let block = await this.readRange(start, Math.min(guess, this.fileSize - start));
     if (block.length < LOCAL_HEADER_BYTES || block.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
-      throw new PackageError('The zip archive is truncated or damaged.');
+      throw damaged('truncated');
     }
     const dataStart = LOCAL_HEADER_BYTES + block.readUInt16LE(26) + block.readUInt16LE(28);
     const dataEnd = dataStart + entry.compressedSize;
-    if (start + dataEnd > this.fileSize) throw new PackageError('The zip archive is truncated or damaged.');
+    if (start + dataEnd > this.fileSize) throw damaged('truncated');
     if (dataEnd > block.length) block = await this.readRange(start, dataEnd);
     const stored = block.subarray(dataStart, dataEnd);
-    const sizeMismatch = () =>
-      new PackageError(
-        `The zip archive is damaged: the size recorded for "${entry.name}" does not match its data.`,
-      );
+    const sizeMismatch = () => damaged('size mismatch');
     if (entry.compressionMethod === 0) {
       if (stored.length !== entry.uncompressedSize) throw sizeMismatch();
       return stored;
     }
     if (entry.compressionMethod !== 8) {
-      throw toPackageError(
-        new Error(`unsupported compression method: ${entry.compressionMethod}`),
-        entry.name,
-      );
+      throw damaged(`unsupported compression method: ${entry.compressionMethod}`);
     }
     let data: Buffer;
     try {
@@ -209,7 +202,7 @@ class YauzlZipArchive implements ZipArchive {
       const data = await this.readSmallEntry(entry);
       if (data.length <= maxBytes) return data;
       if (truncate) return data.subarray(0, maxBytes);
-      throw new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`);
+      throw tooLarge(entry, maxBytes);
     }
     const stream = await this.openEntryStream(entry);
     return new Promise<Buffer>((resolve, reject) => {
@@ -231,9 +224,7 @@ class YauzlZipArchive implements ZipArchive {
             chunks.push(chunk.subarray(0, maxBytes - size));
             finish(null, Buffer.concat(chunks));
           } else {
-            finish(
-              new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`),
-            );
+            finish(tooLarge(entry, maxBytes));
           }
           return;
         }
@@ -244,6 +235,10 @@ class YauzlZipArchive implements ZipArchive {
       stream.on('end', () => finish(null, Buffer.concat(chunks, size)));
     });
   }
+}
+
+function tooLarge(entry: ZipEntryInfo, maxBytes: number): PackageError {
+  return new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`);
 }
 
 function isSmallEntry(entry: ZipEntryInfo): boolean {
