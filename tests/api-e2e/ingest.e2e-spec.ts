@@ -98,6 +98,11 @@ describe('ingest through the real server process', () => {
     }
   });
 
+  it('runs the database checkpoints in a worker thread, out of the request path', () => {
+    expect(server.logs.some((line) => line.includes('WAL checkpoints run in a worker thread'))).toBe(true);
+    expect(server.logs.filter((line) => /WAL checkpoint worker/.test(line))).toEqual([]);
+  });
+
   it('serves exactly the committed schema.gql', async () => {
     const { data } = await graphql<IntrospectionQuery>(server.url, getIntrospectionQuery());
     const served = printSchema(lexicographicSortSchema(buildClientSchema(data as IntrospectionQuery)));

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config/app-config';
 import { MIGRATIONS } from './database/migrations';
+import { WalCheckpointService } from './database/wal-checkpoint.service';
 import { ExplorerController } from './explorer/explorer.controller';
 import { HealthController } from './health/health.controller';
 
@@ -55,6 +56,7 @@ export class AppModule {
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
       ],
       controllers: [HealthController, ExplorerController],
+      providers: [WalCheckpointService],
     };
   }
 }
