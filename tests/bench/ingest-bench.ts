@@ -98,7 +98,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
         `[${label}] ${count} packages, ${(bytes / MB).toFixed(0)} MB (${(mediaBytes / MB).toFixed(1)} MB media each), ${failures} failed; median of ${ROUNDS} rounds in turning order, each ending in sync`,
         `  upload + parse:   ${seconds(upload)}, ${rate(bytes, upload)}, server CPU ${upload.cpuSeconds.toFixed(2)} s  [${allRounds(uploads)}]`,
         `  cp -r:            ${seconds(copy)}, ${rate(bytes, copy)}  [${allRounds(copies)}]`,
-        `  → ratio ${(upload.seconds / copy.seconds).toFixed(2)}× (target ≤ 2×)`,
+        `  → ratio ${(upload.seconds / copy.seconds).toFixed(2)}× (target ≤ 2×); within each round: ${pairedRatios(uploads, copies)}`,
         `  floor, a bare node:http server writing each body to a file: ${seconds(floor)}, ${rate(bytes, floor)}, ${(floor.seconds / copy.seconds).toFixed(2)}× cp, server CPU ${floor.cpuSeconds.toFixed(2)} s  [${allRounds(references)}]`,
         `  server peak RSS during the upload: ${(upload.peakRssBytes / MB).toFixed(0)} MB (before it: ${(idleRss / MB).toFixed(0)} MB)`,
       ].join('\n'),
@@ -198,6 +198,16 @@ function cpuSeconds(pid: number): number {
 
 function median(rounds: Round[]): Round {
   return [...rounds].sort((a, b) => a.seconds - b.seconds)[Math.floor(rounds.length / 2)];
+}
+
+/**
+ * Upload time over copy time of the same round. This VM's speed drifts by 2x within minutes, and a
+ * round's measurements run back to back, so the ratios within rounds move less than the medians do.
+ */
+function pairedRatios(uploads: Round[], copies: Round[]): string {
+  const ratios = uploads.map((upload, i) => upload.seconds / copies[i].seconds);
+  const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+  return `median ${median.toFixed(2)}× [${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}]`;
 }
 
 function seconds(round: Round): string {
