@@ -76,7 +76,7 @@ type WorkerMessage =
  *
  * Why: a checkpoint ends in fsync, and better-sqlite3 is synchronous. SQLite's automatic checkpoint
  * runs inside whichever commit crosses the threshold, so while uploads fill the page cache that fsync
- * held the event loop for 0.2-0.6 s here. The worker's own connection does it beside the event loop.
+ * held the event loop for up to 0.9 s here. The worker's own connection does it beside the event loop.
  */
 export class WalCheckpointer {
   private worker: Worker | null = null;
