@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,13 @@ const UPLOAD_CONCURRENCY = Number(process.env['BENCH_UPLOAD_CONCURRENCY'] ?? 4);
 const FILES_PER_REQUEST = Number(process.env['BENCH_FILES_PER_REQUEST'] ?? 1);
 /** Each measurement is repeated, interleaved with the others, and the median is reported. */
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-/** Small uploads before measuring, so the figures are those of a running server, not of its JIT warming up. */
-const WARM_UP_UPLOADS = 24;
+/**
+ * The client shares the machine's cores with the server, so the lightest one is used: curl, a native
+ * program like a browser's network process. `BENCH_CLIENT=node` streams from this process instead.
+ */
+const CLIENT =
+  process.env['BENCH_CLIENT'] ?? (spawnSync('curl', ['--version']).status === 0 ? 'curl' : 'node');
+if (CLIENT !== 'curl' && CLIENT !== 'node') throw new Error(`BENCH_CLIENT is curl or node, not ${CLIENT}`);
 
 /**
  * The floor for any Node HTTP upload on this machine: a bare node:http server that only writes each
@@ -43,7 +48,6 @@ interface Round {
 async function run(label: string, count: number, mediaBytes: number, work: string): Promise<void> {
   const inputDir = join(work, `${label}-input`);
   const paths = await writeBenchPackages(inputDir, count, mediaBytes);
-  const warmUpPaths = await writeBenchPackages(join(work, `${label}-warm-up`), WARM_UP_UPLOADS, 0);
   const bytes = totalBytes(paths);
   execFileSync('sync');
 
@@ -55,8 +59,13 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
   let failures = 0;
   try {
     const pid = server.process.pid as number;
+    // One unmeasured pass through each server: the figures are those of a running server whose JIT has
+    // compiled the upload path, not of its first requests (those ran about 20% slower here).
     const warmUp = await createSession(server.url);
-    await uploadAll(server.url, warmUp, warmUpPaths);
+    await removeAll(server.url, warmUp, await uploadAll(server.url, warmUp, paths, work));
+    await uploadAll(reference.url, 'reference', paths, work);
+    rmSync(reference.dir, { recursive: true, force: true });
+    mkdirSync(reference.dir);
     const idleRss = peakRssBytes(pid);
 
     const copyDir = join(work, `${label}-copy`);
@@ -66,7 +75,9 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
     };
     const measureFloor = async () => {
       references.push(
-        await measure(reference.process.pid as number, () => uploadAll(reference.url, 'reference', paths)),
+        await measure(reference.process.pid as number, () =>
+          uploadAll(reference.url, 'reference', paths, work),
+        ),
       );
       rmSync(reference.dir, { recursive: true, force: true });
       mkdirSync(reference.dir);
@@ -77,7 +88,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
       let results: Array<{ id: string; error: string | null }> = [];
       uploads.push(
         await measure(pid, async () => {
-          results = await uploadAll(server.url, sessionId, paths);
+          results = await uploadAll(server.url, sessionId, paths, work);
         }),
       );
       failures += results.filter((entry) => entry.error).length + (paths.length - results.length);
@@ -96,6 +107,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
     console.log(
       [
         `[${label}] ${count} packages, ${(bytes / MB).toFixed(0)} MB (${(mediaBytes / MB).toFixed(1)} MB media each), ${failures} failed; median of ${ROUNDS} rounds in turning order, each ending in sync`,
+        `  client: ${CLIENT}, ${UPLOAD_CONCURRENCY} requests at once, ${FILES_PER_REQUEST} file(s) each`,
         `  upload + parse:   ${seconds(upload)}, ${rate(bytes, upload)}, server CPU ${upload.cpuSeconds.toFixed(2)} s  [${allRounds(uploads)}]`,
         `  cp -r:            ${seconds(copy)}, ${rate(bytes, copy)}  [${allRounds(copies)}]`,
         `  → ratio ${(upload.seconds / copy.seconds).toFixed(2)}× (target ≤ 2×); within each round: ${pairedRatios(uploads, copies)}`,
@@ -123,13 +135,22 @@ async function measure(pid: number | null, work: () => unknown): Promise<Round> 
   };
 }
 
+type UploadResult = { id: string; error: string | null };
+
 async function uploadAll(
   url: string,
   sessionId: string,
   paths: string[],
-): Promise<Array<{ id: string; error: string | null }>> {
+  work: string,
+): Promise<UploadResult[]> {
+  return CLIENT === 'curl'
+    ? uploadWithCurl(url, sessionId, paths, work)
+    : uploadWithNode(url, sessionId, paths);
+}
+
+async function uploadWithNode(url: string, sessionId: string, paths: string[]): Promise<UploadResult[]> {
   const queue = [...paths];
-  const results: Array<{ id: string; error: string | null }> = [];
+  const results: UploadResult[] = [];
   await Promise.all(
     Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
       for (
@@ -144,6 +165,51 @@ async function uploadAll(
     }),
   );
   return results;
+}
+
+/** One curl process runs every request, UPLOAD_CONCURRENCY at a time; each answer goes to its own file. */
+async function uploadWithCurl(
+  url: string,
+  sessionId: string,
+  paths: string[],
+  work: string,
+): Promise<UploadResult[]> {
+  const answers = mkdtempSync(join(work, 'answers-'));
+  const endpoint = `${url}/api/sessions/${encodeURIComponent(sessionId)}/packages`;
+  const args = ['--no-progress-meter', '--parallel', '--parallel-max', String(UPLOAD_CONCURRENCY)];
+  const answerFiles: string[] = [];
+  for (let i = 0; i < paths.length; i += FILES_PER_REQUEST) {
+    const answer = join(answers, `${answerFiles.length}.json`);
+    answerFiles.push(answer);
+    if (i > 0) args.push('--next');
+    // No "Expect: 100-continue" round trip: browsers never send it.
+    // Options after --next apply to that request only, so each repeats them.
+    args.push(
+      '--silent',
+      '--show-error',
+      '--header',
+      'Expect:',
+      '--output',
+      answer,
+      '--write-out',
+      '%{http_code}\\n',
+    );
+    for (const path of paths.slice(i, i + FILES_PER_REQUEST))
+      args.push('--form', `files=@${path};type=application/zip`);
+    args.push(endpoint);
+  }
+  const child = spawn('curl', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let statuses = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (statuses += text));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const bad = statuses.split('\n').filter((status) => status && status !== '201');
+    if (code !== 0 || bad.length > 0)
+      throw new Error(`curl exited with ${code}; answers: ${statuses.trim()}`);
+    return answerFiles.flatMap((answer) => JSON.parse(readFileSync(answer, 'utf8')) as UploadResult[]);
+  } finally {
+    rmSync(answers, { recursive: true, force: true });
+  }
 }
 
 async function createSession(url: string): Promise<string> {
