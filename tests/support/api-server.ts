@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from './workspace';
 
@@ -18,12 +18,12 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-/** Starts the built server (`node dist/apps/api/main.js`) as a real process on a free port. */
+/** Starts the built server (`node dist/apps/api/main.js`, with `npm start`'s Node flags) as a real process on a free port. */
 export async function startApiServer(options: StartOptions): Promise<ApiServer> {
   const root = workspaceRoot();
   const main = join(root, 'dist', 'apps', 'api', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build the API first (nx run api:build)`);
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...startNodeFlags(root), main], {
     cwd: root,
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -74,4 +74,12 @@ export async function startApiServer(options: StartOptions): Promise<ApiServer> 
       await exited;
     },
   };
+}
+
+/** The Node flags of package.json's `start` script: tests run the server the way users do. */
+function startNodeFlags(root: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return scripts['start'].split(/\s+/).filter((arg) => arg.startsWith('--'));
 }
