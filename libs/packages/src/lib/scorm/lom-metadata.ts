@@ -1,6 +1,6 @@
-import type { Element } from '@xmldom/xmldom';
 import { normalizeText } from './plain-text';
 import { attributeValue, childElements, firstChildNamed, textOf, walkElements } from './xml-elements';
+import type { XmlElement } from './xml-reader';
 
 /** The parts of an IEEE LOM record a package summary needs. */
 export interface LomSummary {
@@ -12,7 +12,7 @@ export interface LomSummary {
  * Reads general/title and general/description from a <lom> element in either shape:
  * LOM for SCORM 1.2 (imsmd, `langstring xml:lang`) or SCORM 2004 (`string language`).
  */
-export function readLom(lom: Element): LomSummary {
+export function readLom(lom: XmlElement): LomSummary {
   const general = firstChildNamed(lom, 'general');
   if (!general) return { title: null, description: null };
   const title = firstChildNamed(general, 'title');
@@ -27,8 +27,8 @@ export function readLom(lom: Element): LomSummary {
 }
 
 /** The first <lom> at or below `root` (a metadata file may wrap it), searching a few levels only. */
-export function findLom(root: Element): Element | null {
-  let found: Element | null = null;
+export function findLom(root: XmlElement): XmlElement | null {
+  let found: XmlElement | null = null;
   walkElements(root, (element, depth) => {
     if (found || depth > 3) return false;
     if (element.localName === 'lom') {
@@ -41,7 +41,7 @@ export function findLom(root: Element): Element | null {
 }
 
 /** Prefers an English string, else the first non-empty one. */
-function pickLangString(container: Element): string | null {
+function pickLangString(container: XmlElement): string | null {
   const strings = childElements(container).filter(
     (el) => el.localName === 'langstring' || el.localName === 'string',
   );

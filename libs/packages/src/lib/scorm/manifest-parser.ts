@@ -1,4 +1,3 @@
-import type { Element } from '@xmldom/xmldom';
 import { readLom } from './lom-metadata';
 import type { ManifestItem, ManifestOrganization, ManifestResource, ScormManifest } from './manifest-model';
 import { PackageError } from './package-error';
@@ -6,6 +5,7 @@ import { cleanTitle, normalizeText } from './plain-text';
 import { decodeXmlBytes, parseXmlSafely } from './safe-xml-parser';
 import { detectScormVersion, scanMarkup } from './scorm-version';
 import { attributeValue, childrenNamed, firstChildNamed, textOf, xmlBase } from './xml-elements';
+import type { XmlElement } from './xml-reader';
 
 export const MANIFEST_NAME = 'imsmanifest.xml';
 const MANIFEST_WHAT = 'The manifest (imsmanifest.xml)';
@@ -17,8 +17,7 @@ const isAdlcp = (namespace: string | null): boolean => !namespace || /adlcp/i.te
 
 /** Parses imsmanifest.xml bytes (any supported encoding) into the manifest model. */
 export function parseManifest(bytes: Buffer): ScormManifest {
-  const document = parseXmlSafely(decodeXmlBytes(bytes), MANIFEST_WHAT);
-  const root = document.documentElement as Element;
+  const root = parseXmlSafely(decodeXmlBytes(bytes), MANIFEST_WHAT);
   if (root.localName !== 'manifest') {
     throw new PackageError(
       `${MANIFEST_WHAT} has <${root.tagName}> as its root element instead of <manifest>.`,
@@ -64,7 +63,7 @@ export function parseManifest(bytes: Buffer): ScormManifest {
   };
 }
 
-function readOrganization(organization: Element): ManifestOrganization {
+function readOrganization(organization: XmlElement): ManifestOrganization {
   const titleElement = firstChildNamed(organization, 'title', isCp);
   return {
     identifier: normalizeText(organization.getAttribute('identifier') ?? ''),
@@ -74,13 +73,13 @@ function readOrganization(organization: Element): ManifestOrganization {
 }
 
 /** Items flattened in document order, iteratively: courses nest hundreds deep. */
-function readItems(organization: Element): ManifestItem[] {
+function readItems(organization: XmlElement): ManifestItem[] {
   const items: ManifestItem[] = [];
-  const stack: Array<[Element, number]> = childrenNamed(organization, 'item', isCp)
+  const stack: Array<[XmlElement, number]> = childrenNamed(organization, 'item', isCp)
     .reverse()
     .map((item) => [item, 0]);
   while (stack.length > 0) {
-    const [item, depth] = stack.pop() as [Element, number];
+    const [item, depth] = stack.pop() as [XmlElement, number];
     const titleElement = firstChildNamed(item, 'title', isCp);
     items.push({
       identifier: normalizeText(item.getAttribute('identifier') ?? ''),
@@ -94,7 +93,7 @@ function readItems(organization: Element): ManifestItem[] {
   return items;
 }
 
-function readResource(resource: Element, resourcesBase: string): ManifestResource {
+function readResource(resource: XmlElement, resourcesBase: string): ManifestResource {
   const scormType = attributeValue(resource, 'scormtype', true);
   return {
     identifier: normalizeText(resource.getAttribute('identifier') ?? ''),

@@ -351,7 +351,7 @@ describe('inspectPackage: bad input', () => {
   it('rejects malformed XML, naming the problem', async () => {
     const error = await rejection(packageWith([], '<manifest><organizations></manifest>'));
     expect(error.message).toMatch(
-      /^The manifest \(imsmanifest.xml\) is not well-formed XML: Opening and ending tag mismatch/,
+      /^The manifest \(imsmanifest.xml\) is not well-formed XML: <organizations> \(opened on line 1\) is closed by <\/manifest>/,
     );
   });
 

@@ -223,11 +223,11 @@ async function readExternalLom(
     if (entry.uncompressedSize > limits.maxManifestBytes) {
       throw new PackageError(`${what} is larger than the ${formatBytes(limits.maxManifestBytes)} allowed.`);
     }
-    const document = parseXmlSafely(
+    const root = parseXmlSafely(
       decodeXmlBytes(await archive.readEntry(entry, limits.maxManifestBytes)),
       what,
     );
-    const lom = findLom(document.documentElement as NonNullable<typeof document.documentElement>);
+    const lom = findLom(root);
     return lom ? readLom(lom) : null;
   } catch (error) {
     // Metadata is optional: a bad metadata file costs the title, not the package.

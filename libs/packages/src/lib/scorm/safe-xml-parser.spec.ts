@@ -1,5 +1,6 @@
 import { PackageError } from './package-error';
 import { decodeXmlBytes, parseXmlSafely } from './safe-xml-parser';
+import { textOf } from './xml-elements';
 
 const WHAT = 'The manifest (imsmanifest.xml)';
 const parse = (xml: string) => parseXmlSafely(xml, WHAT);
@@ -28,9 +29,11 @@ describe('decodeXmlBytes', () => {
 
 describe('parseXmlSafely', () => {
   it('parses namespaces whatever the prefix', () => {
-    const doc = parse('<x:manifest xmlns:x="http://www.imsglobal.org/xsd/imscp_v1p1"><x:item/></x:manifest>');
-    expect(doc.documentElement?.localName).toBe('manifest');
-    expect(doc.documentElement?.namespaceURI).toBe('http://www.imsglobal.org/xsd/imscp_v1p1');
+    const root = parse(
+      '<x:manifest xmlns:x="http://www.imsglobal.org/xsd/imscp_v1p1"><x:item/></x:manifest>',
+    );
+    expect(root.localName).toBe('manifest');
+    expect(root.namespaceURI).toBe('http://www.imsglobal.org/xsd/imscp_v1p1');
   });
 
   it('refuses external entities (XXE) without reading them', () => {
@@ -55,26 +58,38 @@ describe('parseXmlSafely', () => {
   });
 
   it('accepts a DOCTYPE that declares no entities, and never fetches its DTD', () => {
-    const doc = parse('<!DOCTYPE manifest SYSTEM "http://127.0.0.1:1/never.dtd"><manifest>ok</manifest>');
-    expect(doc.documentElement?.textContent).toBe('ok');
+    const root = parse('<!DOCTYPE manifest SYSTEM "http://127.0.0.1:1/never.dtd"><manifest>ok</manifest>');
+    expect(textOf(root)).toBe('ok');
   });
 
   it.each([
     [
       'a mismatched tag',
       '<manifest>\n<item></manifest>',
-      /not well-formed XML: Opening and ending tag mismatch.*line 2/,
+      /not well-formed XML: <item> \(opened on line 2\) is closed by <\/manifest> \(line 2, column 7\)\.$/,
     ],
-    ['an undefined entity', '<manifest>&nope;</manifest>', /not well-formed XML: entity not found/],
-    ['a duplicate attribute', '<manifest a="1" a="2"/>', /not well-formed XML: Attribute a redefined/],
+    [
+      'an undefined entity',
+      '<manifest>&nope;</manifest>',
+      /not well-formed XML: the entity &nope; is not defined/,
+    ],
+    [
+      'a duplicate attribute',
+      '<manifest a="1" a="2"/>',
+      /not well-formed XML: the attribute "a" appears twice/,
+    ],
     [
       'an undeclared prefix',
       '<manifest><adlcp:location>x</adlcp:location></manifest>',
-      /not well-formed XML/,
+      /not well-formed XML: the prefix "adlcp" is used but never declared/,
     ],
-    ['an empty document', '', /not well-formed XML/],
-    ['plain text', 'hello', /not well-formed XML/],
-    ['trailing junk', '<manifest/>junk<x/>', /not well-formed XML/],
+    ['an empty document', '', /not well-formed XML: it has no root element/],
+    [
+      'plain text',
+      'hello',
+      /not well-formed XML: there is text before the root element \(line 1, column 1\)/,
+    ],
+    ['trailing junk', '<manifest/>junk<x/>', /not well-formed XML: there is content after the root element/],
   ])('names the problem in %s', (_label, xml, message) => {
     let error: unknown;
     try {

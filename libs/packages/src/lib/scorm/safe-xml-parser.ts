@@ -1,5 +1,5 @@
-import { DOMParser, type Document } from '@xmldom/xmldom';
 import { PackageError } from './package-error';
+import { readXml, XmlSyntaxError, type XmlElement } from './xml-reader';
 
 /**
  * Decodes XML bytes by their byte-order mark: UTF-8 (with or without BOM) or UTF-16 LE/BE
@@ -26,42 +26,25 @@ export function decodeXmlBytes(bytes: Buffer): string {
 }
 
 /**
- * Parses untrusted XML into a namespace-aware DOM. Entity declarations are refused up front
- * (XXE, billion laughs); xmldom itself never fetches external resources. Any error or fatal
- * error from the parser becomes a PackageError that names the problem and where it is.
+ * Parses untrusted XML and returns its root element. Entity declarations are refused up front
+ * (XXE, billion laughs); the reader expands no other entity and never fetches anything. A document
+ * that is not well-formed becomes a PackageError that names the problem and where it is.
  *
  * @param what how the message names the document, e.g. 'The manifest (imsmanifest.xml)'
  */
-export function parseXmlSafely(text: string, what: string): Document {
+export function parseXmlSafely(text: string, what: string): XmlElement {
   if (/<!DOCTYPE/i.test(text) && /<!ENTITY/i.test(text)) {
     throw new PackageError(
       `${what} declares XML entities (<!ENTITY>), which are not allowed for security reasons.`,
     );
   }
-  let problem: string | null = null;
-  const parser = new DOMParser({
-    onError: (level, message, context: unknown) => {
-      if (level === 'warning') return;
-      problem = `${message}${describeLocation(context)}`;
-      // Throwing stops xmldom at the first error instead of building a partial tree.
-      throw new Error(problem);
-    },
-  });
-  let document: Document;
   try {
-    document = parser.parseFromString(text, 'text/xml');
+    return readXml(text);
   } catch (error) {
-    const detail = problem ?? (error instanceof Error ? error.message : String(error));
-    throw new PackageError(`${what} is not well-formed XML: ${detail}.`, { cause: error });
+    if (!(error instanceof XmlSyntaxError)) throw error;
+    throw new PackageError(
+      `${what} is not well-formed XML: ${error.message} (line ${error.line}, column ${error.column}).`,
+      { cause: error },
+    );
   }
-  if (!document.documentElement) {
-    throw new PackageError(`${what} is not well-formed XML: it has no root element.`);
-  }
-  return document;
-}
-
-function describeLocation(context: unknown): string {
-  const locator = (context as { locator?: { lineNumber?: number; columnNumber?: number } } | null)?.locator;
-  if (!locator?.lineNumber) return '';
-  return ` (line ${locator.lineNumber}, column ${locator.columnNumber ?? 0})`;
 }

@@ -1,6 +1,6 @@
-import type { Element } from '@xmldom/xmldom';
 import { PackageError } from './package-error';
 import { attributeValue, walkElements } from './xml-elements';
+import type { XmlElement } from './xml-reader';
 
 export type ScormFamily = '1.2' | '2004';
 
@@ -35,7 +35,7 @@ export interface MarkupScan {
 }
 
 /** One iterative pass over every element; also refuses absurd nesting before anything else walks the tree. */
-export function scanMarkup(root: Element): MarkupScan {
+export function scanMarkup(root: XmlElement): MarkupScan {
   const namespaces = new Set<string>();
   let hasFourthEditionMarkup = false;
   walkElements(root, (element, depth) => {
@@ -47,10 +47,7 @@ export function scanMarkup(root: Element): MarkupScan {
     const ns = element.namespaceURI;
     if (ns) namespaces.add(ns);
     if (isFourthEditionElement(element)) hasFourthEditionMarkup = true;
-    const attributes = element.attributes;
-    for (let i = 0; i < attributes.length; i++) {
-      const attribute = attributes.item(i);
-      if (!attribute) continue;
+    for (const attribute of element.attributes) {
       // Declarations count too: manifests declare every namespace on the root, used or not.
       if (attribute.namespaceURI === XMLNS) namespaces.add(attribute.value);
       else if (attribute.namespaceURI) namespaces.add(attribute.namespaceURI);
@@ -59,7 +56,7 @@ export function scanMarkup(root: Element): MarkupScan {
   return { namespaces, hasFourthEditionMarkup };
 }
 
-function isFourthEditionElement(element: Element): boolean {
+function isFourthEditionElement(element: XmlElement): boolean {
   const ns = element.namespaceURI ?? '';
   const name = element.localName ?? '';
   if (ns === NS.adlcp2004 && (name === 'data' || name === 'map')) return true;

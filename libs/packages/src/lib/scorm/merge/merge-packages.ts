@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
-import type { Element } from '@xmldom/xmldom';
 import { locateManifest } from '../manifest-locator';
 import { parseManifest } from '../manifest-parser';
 import { PackageError } from '../package-error';
@@ -8,6 +7,7 @@ import { type PackageLimits, resolveLimits } from '../package-limits';
 import { cleanTitle, normalizeText } from '../plain-text';
 import { decodeXmlBytes, parseXmlSafely } from '../safe-xml-parser';
 import type { ScormFamily } from '../scorm-version';
+import type { XmlElement } from '../xml-reader';
 import { openZipArchive, type ZipArchive, type ZipEntryInfo } from '../zip-archive';
 import { MENU_ITEM_TITLE, renderCourseMenu } from './course-menu-page';
 import { FileSink } from './file-sink';
@@ -51,7 +51,7 @@ interface ReadPackage {
   input: MergeInput;
   label: string;
   family: ScormFamily;
-  root: Element;
+  root: XmlElement;
   folder: string;
   prefix: string;
   entries: PlannedEntry[];
@@ -275,7 +275,7 @@ async function readPackage(
     const location = locateManifest(archive.entries);
     const bytes = await archive.readEntry(location.entry, limits.maxManifestBytes);
     const facts = parseManifest(bytes);
-    const document = parseXmlSafely(decodeXmlBytes(bytes), 'The manifest (imsmanifest.xml)');
+    const root = parseXmlSafely(decodeXmlBytes(bytes), 'The manifest (imsmanifest.xml)');
     const entries = planEntries(
       archive.entries,
       location.rootFolder,
@@ -288,7 +288,7 @@ async function readPackage(
       input,
       label,
       family: facts.scormFamily,
-      root: document.documentElement as Element,
+      root,
       folder,
       prefix,
       entries,

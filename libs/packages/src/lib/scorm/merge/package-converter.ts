@@ -1,7 +1,7 @@
-import type { Element, Node } from '@xmldom/xmldom';
 import { cleanTitle, normalizeText } from '../plain-text';
 import { NS, type ScormFamily } from '../scorm-version';
 import { attributeValue, childElements, firstChildNamed, textOf, xmlBase } from '../xml-elements';
+import type { XmlElement, XmlAttribute } from '../xml-reader';
 import { MergeError } from './merge-types';
 import {
   masteryScoreToMeasure,
@@ -119,7 +119,7 @@ export interface PackageSource {
   prefix: string;
   family: ScormFamily;
   /** The package's manifest root element. */
-  root: Element;
+  root: XmlElement;
   /** For messages. */
   label: string;
 }
@@ -154,9 +154,6 @@ const isAdlcp = (ns: string | null): boolean => !!ns && /adlcp/i.test(ns);
 const isImsss = (ns: string | null): boolean => ns === NS.imsss;
 const isImsmd12 = (ns: string | null): boolean => !!ns && /imsmd/i.test(ns);
 
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
-const CDATA_NODE = 4;
 /** Deeper than any real course; recursion below stays well inside the stack. */
 const MAX_ITEM_DEPTH = 1000;
 
@@ -179,7 +176,7 @@ class PackageConverter {
     resource: new Map<string, string>(),
     sequencing: new Map<string, string>(),
   };
-  private readonly elementIds = new Map<Element, string>();
+  private readonly elementIds = new Map<XmlElement, string>();
   private readonly scoResources = new Set<string>();
   private readonly scoItems: ScoItem[] = [];
   private readonly generatedFiles: Array<{ name: string; data: Buffer }> = [];
@@ -251,7 +248,7 @@ class PackageConverter {
 
   // ── organization and wrapper ──────────────────────────────────────────────
 
-  private chooseOrganization(): Element {
+  private chooseOrganization(): XmlElement {
     const organizations = firstChildNamed(this.source.root, 'organizations', isCp);
     const all = organizations
       ? childElements(organizations).filter((el) => this.isCpNamed(el, 'organization'))
@@ -275,7 +272,7 @@ class PackageConverter {
     return chosen ?? all[0];
   }
 
-  private buildWrapper(organization: Element, items: XElement[]): XElement {
+  private buildWrapper(organization: XmlElement, items: XElement[]): XElement {
     const id = this.context.ids.claim(`${this.source.prefix}_module`);
     const children: XNode[] = [
       this.cp('title', [textNode(cleanTitle(this.source.title) || 'Module')]),
@@ -298,7 +295,7 @@ class PackageConverter {
   }
 
   /** Manifest-level and organization-level metadata of the package, kept on its module item. */
-  private wrapperMetadata(organization: Element): XElement | null {
+  private wrapperMetadata(organization: XmlElement): XElement | null {
     const parts: XNode[] = [];
     const manifestMetadata = firstChildNamed(this.source.root, 'metadata', isCp);
     const organizationMetadata = firstChildNamed(organization, 'metadata', isCp);
@@ -320,10 +317,10 @@ class PackageConverter {
 
   // ── identifiers ───────────────────────────────────────────────────────────
 
-  private assignIdentifiers(elements: Element[], what: 'item' | 'resource'): void {
+  private assignIdentifiers(elements: XmlElement[], what: 'item' | 'resource'): void {
     const stack = [...elements].reverse();
     while (stack.length > 0) {
-      const el = stack.pop() as Element;
+      const el = stack.pop() as XmlElement;
       this.assignId(el, el.getAttribute('identifier') ?? '', what);
       if (what === 'item') {
         const children = childElements(el).filter((child) => this.isCpNamed(child, 'item'));
@@ -332,7 +329,7 @@ class PackageConverter {
     }
   }
 
-  private assignId(el: Element, rawId: string, kind: keyof PackageConverter['idMaps']): void {
+  private assignId(el: XmlElement, rawId: string, kind: keyof PackageConverter['idMaps']): void {
     const old = normalizeText(rawId);
     const id = this.context.ids.claim(`${this.source.prefix}_${old || 'id'}`);
     this.elementIds.set(el, id);
@@ -363,7 +360,7 @@ class PackageConverter {
 
   // ── items ─────────────────────────────────────────────────────────────────
 
-  private convertItem(item: Element, depth: number): XElement[] {
+  private convertItem(item: XmlElement, depth: number): XElement[] {
     if (depth > MAX_ITEM_DEPTH) {
       throw new MergeError(
         `The package ${this.source.label} nests its items too deeply to merge.`,
@@ -374,8 +371,8 @@ class PackageConverter {
     const attributes: Array<[string, string]> = [['identifier', id]];
     let resourceRef: string | null = null;
     let parameters: string | null = null;
-    for (const attribute of listAttributes(item)) {
-      const local = attribute.localName ?? attribute.name;
+    for (const attribute of item.attributes) {
+      const local = attribute.localName;
       if (!attribute.namespaceURI && local === 'identifier') continue;
       if (!attribute.namespaceURI && local === 'identifierref') {
         const value = attribute.value.trim();
@@ -415,7 +412,7 @@ class PackageConverter {
       else if (this.isCpNamed(child, 'item')) childItems.push(...this.convertItem(child, depth + 1));
       else if (this.isCpNamed(child, 'metadata')) metadataNode = this.convertMetadata(child, false);
       else if (isAdlcp(child.namespaceURI) && this.source.family === '1.2') {
-        const local = (child.localName ?? '').toLowerCase();
+        const local = child.localName.toLowerCase();
         if (this.upgrade) scorm12[local] = textOf(child).trim();
         else if (local === 'prerequisites') {
           const clone = this.cloneGeneric(child);
@@ -449,7 +446,7 @@ class PackageConverter {
     return [element(this.ns.qualify(this.ns.cp, 'item'), attributes, children)];
   }
 
-  private isScoResource(item: Element): boolean {
+  private isScoResource(item: XmlElement): boolean {
     return this.scoResources.has(normalizeText(item.getAttribute('identifierref') ?? ''));
   }
 
@@ -503,15 +500,15 @@ class PackageConverter {
 
   // ── resources ─────────────────────────────────────────────────────────────
 
-  private convertResource(resource: Element, resourcesBase: string): XElement {
+  private convertResource(resource: XmlElement, resourcesBase: string): XElement {
     const base = joinBase(resourcesBase, xmlBase(resource));
     const id = this.elementIds.get(resource) as string;
     const isSco = attributeValue(resource, 'scormtype', true)?.trim().toLowerCase() === 'sco';
     const throughAdapter = this.upgrade && isSco;
     const attributes: Array<[string, string]> = [['identifier', id]];
     let scormTypeWritten = false;
-    for (const attribute of listAttributes(resource)) {
-      const local = attribute.localName ?? attribute.name;
+    for (const attribute of resource.attributes) {
+      const local = attribute.localName;
       if (!attribute.namespaceURI && local === 'identifier') continue;
       if (!attribute.namespaceURI && local === 'href') {
         const href = relocate(this.source.folder, base, attribute.value);
@@ -567,10 +564,10 @@ class PackageConverter {
    * schema/schemaversion lines are dropped (they described the old package). SCORM 1.2 inline
    * LOM cannot sit in a 2004 manifest, so it moves to a file that adlcp:location points at.
    */
-  private convertMetadata(metadata: Element, packageLevel: boolean): XElement {
+  private convertMetadata(metadata: XmlElement, packageLevel: boolean): XElement {
     const children: XNode[] = [];
     for (const child of childElements(metadata)) {
-      const local = child.localName ?? '';
+      const local = child.localName;
       if (packageLevel && isCp(child.namespaceURI) && (local === 'schema' || local === 'schemaversion'))
         continue;
       if (isAdlcp(child.namespaceURI) && local === 'location') {
@@ -598,14 +595,14 @@ class PackageConverter {
    * sequencing IDs/IDRefs, global objective ids and shared-data target ids.
    */
   private cloneGeneric(
-    source: Element,
+    source: XmlElement,
     attributeRewrites: Record<string, (value: string) => string> = {},
   ): XElement {
     const attributes: Array<[string, string]> = [];
     const ns = source.namespaceURI;
-    const local = source.localName ?? source.nodeName;
-    for (const attribute of listAttributes(source)) {
-      const name = attribute.localName ?? attribute.name;
+    const local = source.localName;
+    for (const attribute of source.attributes) {
+      const name = attribute.localName;
       if (!attribute.namespaceURI && attributeRewrites[name]) {
         attributes.push([name, attributeRewrites[name](attribute.value)]);
         continue;
@@ -634,29 +631,22 @@ class PackageConverter {
       if (converted) attributes.push(converted);
     }
     const children: XNode[] = [];
-    for (let node: Node | null = source.firstChild; node; node = node.nextSibling) {
-      if (node.nodeType === ELEMENT_NODE) children.push(this.cloneGeneric(node as Element));
-      else if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_NODE)
-        children.push(textNode(node.nodeValue ?? ''));
+    for (const node of source.children) {
+      children.push(node.kind === 'element' ? this.cloneGeneric(node) : textNode(node.text));
     }
     return element(this.qualifyElement(source), attributes, children);
   }
 
-  private qualifyElement(source: Element): string {
+  private qualifyElement(source: XmlElement): string {
     const ns = source.namespaceURI;
-    const local = source.localName ?? source.nodeName;
+    const local = source.localName;
     if (isCp(ns)) return this.ns.qualify(this.ns.cp, local);
     if (isAdlcp(ns)) return this.ns.qualify(this.ns.adlcp, local);
     return this.ns.qualify(ns as string, local);
   }
 
-  private convertAttribute(attribute: {
-    namespaceURI: string | null;
-    localName: string | null;
-    name: string;
-    value: string;
-  }): [string, string] | null {
-    const local = attribute.localName ?? attribute.name;
+  private convertAttribute(attribute: XmlAttribute): [string, string] | null {
+    const local = attribute.localName;
     const ns = attribute.namespaceURI;
     if (ns === XMLNS_NS || attribute.name === 'xmlns' || attribute.name.startsWith('xmlns:')) return null;
     if (ns === XML_NS && local === 'base') return null; // folded into the hrefs
@@ -665,24 +655,13 @@ class PackageConverter {
     return [this.ns.qualify(ns, local), attribute.value];
   }
 
-  private isCpNamed(el: Element, localName: string): boolean {
+  private isCpNamed(el: XmlElement, localName: string): boolean {
     return el.localName === localName && isCp(el.namespaceURI);
   }
 
   private cp(localName: string, children: XNode[], attributes: Record<string, string> = {}): XElement {
     return element(this.ns.qualify(this.ns.cp, localName), attributes, children);
   }
-}
-
-function listAttributes(
-  el: Element,
-): Array<{ namespaceURI: string | null; localName: string | null; name: string; value: string }> {
-  const result = [];
-  for (let i = 0; i < el.attributes.length; i++) {
-    const attribute = el.attributes.item(i);
-    if (attribute) result.push(attribute);
-  }
-  return result;
 }
 
 /** Appends an xml:base; authors forget its trailing slash, but always mean a folder. */
@@ -725,9 +704,9 @@ export function relocate(folder: string, base: string, href: string): string {
 }
 
 /** An element from the source as its own small XML document (namespaces declared on it). */
-function standaloneXml(source: Element): string {
+function standaloneXml(source: XmlElement): string {
   const table = new Map<string, string>();
-  const convert = (el: Element): XElement => {
+  const convert = (el: XmlElement): XElement => {
     const qualify = (ns: string | null, local: string): string => {
       if (!ns) return local;
       if (ns === XML_NS) return `xml:${local}`;
@@ -739,25 +718,19 @@ function standaloneXml(source: Element): string {
       return prefix ? `${prefix}:${local}` : local;
     };
     const attributes: Array<[string, string]> = [];
-    for (const attribute of listAttributes(el)) {
+    for (const attribute of el.attributes) {
       if (
         attribute.namespaceURI === XMLNS_NS ||
         attribute.name === 'xmlns' ||
         attribute.name.startsWith('xmlns:')
       )
         continue;
-      attributes.push([
-        qualify(attribute.namespaceURI, attribute.localName ?? attribute.name),
-        attribute.value,
-      ]);
+      attributes.push([qualify(attribute.namespaceURI, attribute.localName), attribute.value]);
     }
-    const name = qualify(el.namespaceURI, el.localName ?? el.nodeName);
+    const name = qualify(el.namespaceURI, el.localName);
     const children: XNode[] = [];
-    for (let node: Node | null = el.firstChild; node; node = node.nextSibling) {
-      if (node.nodeType === ELEMENT_NODE) children.push(convert(node as Element));
-      else if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_NODE)
-        children.push(textNode(node.nodeValue ?? ''));
-    }
+    for (const node of el.children)
+      children.push(node.kind === 'element' ? convert(node) : textNode(node.text));
     return element(name, attributes, children);
   };
   const root = convert(source);

@@ -4,10 +4,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Element } from '@xmldom/xmldom';
 import { locateManifest } from '../../manifest-locator';
 import { parseXmlSafely } from '../../safe-xml-parser';
 import { attributeValue, childElements, textOf, walkElements } from '../../xml-elements';
+import type { XmlElement } from '../../xml-reader';
 import { openZipArchive, type ZipArchive, type ZipEntryInfo } from '../../zip-archive';
 import { SCORM12_SCHEMA_FILES, SCORM2004_4TH_SCHEMA_FILES } from '../schemas/schema-files.generated';
 
@@ -120,7 +120,7 @@ export function xpathCount(manifestXml: string, expression: string): number {
 
 /** The same rules checked in JavaScript, so they also run where xmllint is missing. */
 export interface ManifestFacts {
-  root: Element;
+  root: XmlElement;
   duplicateIds: string[];
   danglingRefs: string[];
   /** Items launching a SCO, in document order: identifier and title. */
@@ -133,13 +133,18 @@ export interface ManifestFacts {
 }
 
 export function inspectMergedManifest(manifestXml: string): ManifestFacts {
-  const root = parseXmlSafely(manifestXml, 'merged manifest').documentElement as Element;
+  const root = parseXmlSafely(manifestXml, 'merged manifest');
   const seen = new Set<string>();
   const duplicateIds: string[] = [];
   const resources = new Map<string, string | null>();
   const collection = new Set<string>();
   const fileHrefs: string[] = [];
   const resourceHrefs: string[] = [];
+  for (const sequencingCollection of walkAll(root).filter((el) => el.localName === 'sequencingCollection')) {
+    for (const el of childElements(sequencingCollection)) {
+      if (el.localName === 'sequencing') collection.add(el.getAttribute('ID') ?? '');
+    }
+  }
   walkElements(root, (el) => {
     for (const name of ['identifier', 'ID']) {
       const value = el.getAttribute(name);
@@ -152,13 +157,6 @@ export function inspectMergedManifest(manifestXml: string): ManifestFacts {
       if (el.getAttribute('href')) resourceHrefs.push(el.getAttribute('href') as string);
     }
     if (el.localName === 'file') fileHrefs.push(el.getAttribute('href') ?? '');
-    if (
-      el.localName === 'sequencing' &&
-      el.parentNode &&
-      (el.parentNode as Element).localName === 'sequencingCollection'
-    ) {
-      collection.add(el.getAttribute('ID') ?? '');
-    }
   });
   const danglingRefs: string[] = [];
   const scoItems: Array<{ identifier: string; title: string }> = [];
@@ -189,7 +187,7 @@ export function inspectMergedManifest(manifestXml: string): ManifestFacts {
     }
   });
   const organization = childElements(
-    childElements(root).find((el) => el.localName === 'organizations') as Element,
+    childElements(root).find((el) => el.localName === 'organizations') as XmlElement,
   )[0];
   let moduleParent = organization;
   const topItems = childElements(organization).filter((el) => el.localName === 'item');
@@ -198,8 +196,14 @@ export function inspectMergedManifest(manifestXml: string): ManifestFacts {
     moduleParent = topItems[0];
   const moduleTitles = childElements(moduleParent)
     .filter((el) => el.localName === 'item' && el.getAttribute('identifier') !== 'merge_menu')
-    .map((el) => textOf(childElements(el).find((child) => child.localName === 'title') as Element));
+    .map((el) => textOf(childElements(el).find((child) => child.localName === 'title') as XmlElement));
   return { root, duplicateIds, danglingRefs, scoItems, moduleTitles, fileHrefs, resourceHrefs };
+}
+
+function walkAll(root: XmlElement): XmlElement[] {
+  const all: XmlElement[] = [];
+  walkElements(root, (el) => void all.push(el));
+  return all;
 }
 
 export interface ZipEntryData {
