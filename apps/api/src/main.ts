@@ -15,6 +15,8 @@ async function bootstrap(): Promise<void> {
   const logger = new ConsoleLogger({ json: config.server.logFormat === 'json', colors: false });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger });
   app.enableShutdownHooks();
+  // API answers are never revalidated, so hashing each one for an ETag is wasted CPU; static files keep theirs.
+  app.set('etag', false);
   app.use(requestLogger);
   app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });
   serveWebApp(app, process.env['WEB_DIR'] ?? join(__dirname, '..', 'web', 'browser'));

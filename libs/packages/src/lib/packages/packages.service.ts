@@ -29,14 +29,17 @@ export class PackagesService {
     return pkg;
   }
 
-  async countAndMaxPosition(sessionId: string): Promise<{ count: number; maxPosition: number }> {
-    const row = await this.packages
-      .createQueryBuilder('p')
-      .select('COUNT(*)', 'count')
-      .addSelect('COALESCE(MAX(p.position), -1)', 'maxPosition')
-      .where('p.sessionId = :sessionId', { sessionId })
-      .getRawOne<{ count: number | string; maxPosition: number | string }>();
-    return { count: Number(row?.count ?? 0), maxPosition: Number(row?.maxPosition ?? -1) };
+  countAndMaxPosition(sessionId: string): { count: number; maxPosition: number } {
+    const row = this.sqlite.get<{ count: number; maxPosition: number }>(
+      `SELECT COUNT(*) AS "count", COALESCE(MAX("position"), -1) AS "maxPosition" FROM "package" WHERE "sessionId" = ?`,
+      sessionId,
+    );
+    return { count: row?.count ?? 0, maxPosition: row?.maxPosition ?? -1 };
+  }
+
+  /** Records a new package; runs for every upload, so it skips TypeORM's query builder. */
+  insert(entity: PackageEntity): void {
+    this.sqlite.insert(PackageEntity, entity);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type Sqlite from 'better-sqlite3';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * Synchronous access to the DataSource's own better-sqlite3 connection, with statements prepared once.
@@ -27,6 +27,29 @@ export class SqliteConnection {
 
   all<T>(sql: string, ...params: unknown[]): T[] {
     return this.prepare(sql).all(...params) as T[];
+  }
+
+  /**
+   * A plain INSERT of the entity's set columns, values converted as TypeORM would. Why: on the upload
+   * path TypeORM's insert builder and its re-select of defaults cost about 1 ms of CPU per package.
+   * An unset create-date column gets the current time, written back to the entity.
+   */
+  insert<T extends ObjectLiteral>(target: EntityTarget<T>, entity: T): void {
+    const metadata = this.dataSource.getMetadata(target);
+    const names: string[] = [];
+    const values: unknown[] = [];
+    for (const column of metadata.columns) {
+      let value: unknown = column.getEntityValue(entity);
+      if (value === undefined && column.isCreateDate) {
+        value = new Date();
+        column.setEntityValue(entity, value);
+      }
+      if (value === undefined) continue;
+      names.push(`"${column.databaseName}"`);
+      values.push(this.dataSource.driver.preparePersistentValue(value, column));
+    }
+    const placeholders = names.map(() => '?').join(', ');
+    this.run(`INSERT INTO "${metadata.tableName}" (${names.join(', ')}) VALUES (${placeholders})`, ...values);
   }
 
   /** Runs `work` in one transaction (a savepoint if another is already open on the connection). */

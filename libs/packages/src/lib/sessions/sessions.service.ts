@@ -1,15 +1,22 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Repository } from 'typeorm';
-import { SessionEntity } from '../persistence';
+import { DataSource, Repository } from 'typeorm';
+import { SessionEntity, SqliteConnection } from '../persistence';
 
 /** 16 random bytes = 128 bits, written as 22 base64url characters. */
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 
 @Injectable()
 export class SessionsService {
-  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+  private readonly sqlite: SqliteConnection;
+
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.sqlite = new SqliteConnection(dataSource);
+  }
 
   async create(): Promise<SessionEntity> {
     const session = this.sessions.create({
@@ -26,6 +33,11 @@ export class SessionsService {
   async find(id: string): Promise<SessionEntity | null> {
     if (!SESSION_ID.test(id)) return null;
     return this.sessions.findOneBy({ id });
+  }
+
+  /** Like find, without loading the row: every upload request checks its session. */
+  exists(id: string): boolean {
+    return SESSION_ID.test(id) && this.sqlite.get('SELECT 1 FROM "session" WHERE "id" = ?', id) !== undefined;
   }
 
   async require(id: string): Promise<SessionEntity> {

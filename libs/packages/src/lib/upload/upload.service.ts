@@ -63,7 +63,7 @@ export class UploadService implements OnApplicationBootstrap {
   }
 
   async receive(sessionId: string, request: IncomingMessage): Promise<PackageModel[]> {
-    if (!(await this.sessions.find(sessionId))) {
+    if (!this.sessions.exists(sessionId)) {
       throw new UploadRequestError(404, `Session ${sessionId} not found`);
     }
     const contentType = request.headers['content-type'] ?? '';
@@ -198,7 +198,7 @@ export class UploadService implements OnApplicationBootstrap {
         return { persisted: false, view: rejectedView(filename, stored.error as string) };
       const entity = await this.inspect(sessionId, slot, stored);
       try {
-        await this.packages.insert(entity);
+        this.packagesService.insert(entity);
       } catch (error) {
         this.logger.error({
           msg: 'package could not be recorded',
@@ -309,7 +309,7 @@ export class UploadService implements OnApplicationBootstrap {
     return this.sessionLock.run(sessionId, async () => {
       let state = this.slots.get(sessionId);
       if (!state) {
-        const { count, maxPosition } = await this.packagesService.countAndMaxPosition(sessionId);
+        const { count, maxPosition } = this.packagesService.countAndMaxPosition(sessionId);
         state = { taken: count, nextPosition: maxPosition + 1, inFlight: 0 };
         this.slots.set(sessionId, state);
       }

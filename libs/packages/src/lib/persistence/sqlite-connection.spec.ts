@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { PACKAGES_ENTITIES, PackageEntity, SessionEntity } from './index';
+import { SqliteConnection } from './sqlite-connection';
+
+describe('SqliteConnection.insert', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let sqlite: SqliteConnection;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scorm-sqlite-insert-'));
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: join(dir, 'test.sqlite'),
+      entities: PACKAGES_ENTITIES,
+      synchronize: true,
+    });
+    await dataSource.initialize();
+    sqlite = new SqliteConnection(dataSource);
+    await dataSource
+      .getRepository(SessionEntity)
+      .insert({ id: 's1', createdAt: new Date(), updatedAt: null });
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes every column so that TypeORM reads back the same entity', async () => {
+    const packages = dataSource.getRepository(PackageEntity);
+    const entity = packages.create({
+      id: 'p1',
+      sessionId: 's1',
+      position: 3,
+      filename: 'golf.zip',
+      title: 'Golf – ゴルフ',
+      sizeBytes: 1234,
+      contentHash: 'abc',
+      storagePath: 'uploads/s1/p1.zip',
+      scormVersion: '2004 3rd Edition',
+      scoCount: 2,
+      description: 'About golf.',
+      descriptionSource: 'MANIFEST',
+      lomDescription: 'About golf.',
+      contentSample: 'Play golf',
+      outline: ['One', 'Two'],
+      warnings: ['A "quoted" warning'],
+      error: null,
+    });
+    sqlite.insert(PackageEntity, entity);
+    // The create date is set on the entity, as TypeORM's insert would have done.
+    expect(entity.createdAt).toBeInstanceOf(Date);
+    const stored = await packages.findOneByOrFail({ id: 'p1' });
+    expect({ ...stored }).toEqual({ ...entity });
+  });
+
+  it('leaves unset columns to their database defaults', async () => {
+    const packages = dataSource.getRepository(PackageEntity);
+    sqlite.insert(
+      PackageEntity,
+      packages.create({
+        id: 'p2',
+        sessionId: 's1',
+        position: 4,
+        filename: 'x.zip',
+        title: 'X',
+        sizeBytes: 1,
+        outline: [],
+        warnings: [],
+      }),
+    );
+    const stored = await packages.findOneByOrFail({ id: 'p2' });
+    expect(stored).toMatchObject({ scoCount: 0, description: '', descriptionSource: 'LOCAL', error: null });
+  });
+
+  it('fails like any INSERT when a constraint is broken', () => {
+    const packages = dataSource.getRepository(PackageEntity);
+    const orphan = packages.create({
+      id: 'p3',
+      sessionId: 'no-such-session',
+      position: 0,
+      filename: 'x.zip',
+      title: 'X',
+      sizeBytes: 1,
+      outline: [],
+      warnings: [],
+    });
+    expect(() => sqlite.insert(PackageEntity, orphan)).toThrow(/FOREIGN KEY/);
+  });
+});
