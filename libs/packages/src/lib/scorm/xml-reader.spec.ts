@@ -87,6 +87,31 @@ describe('readXml', () => {
     ]);
   });
 
+  it('ends each declaration with its element, self-closing ones included', () => {
+    const root = readXml('<r xmlns:p="urn:outer"><a xmlns:p="urn:inner"/><p:b/></r>');
+    const [, b] = root.children as XmlElement[];
+    expect(b.namespaceURI).toBe('urn:outer');
+    expect(() => readXml('<r><c xmlns:q="urn:q"></c><q:d/></r>')).toThrow(
+      /the prefix "q" is used but never declared/,
+    );
+  });
+
+  it('stays linear on hostile shapes: 200,000 attributes, deep declarations above many prefixed leaves', () => {
+    const attributes = Array.from({ length: 200_000 }, (_, i) => ` a${i}="${i}"`).join('');
+    expect(readXml(`<a${attributes}/>`).attributes).toHaveLength(200_000);
+    expect(() => readXml(`<a${attributes} a7="x"/>`)).toThrow(/the attribute "a7" appears twice/);
+
+    const depth = 5000;
+    const opening = Array.from({ length: depth }, (_, i) => `<n xmlns:q${i}="urn:${i}">`).join('');
+    const leaves = '<p:leaf/>'.repeat(200_000);
+    const root = readXml(`<r xmlns:p="urn:p">${opening}${leaves}${'</n>'.repeat(depth)}</r>`);
+    let deepest = root;
+    while (deepest.children[0]?.kind === 'element' && deepest.children[0].localName === 'n')
+      deepest = deepest.children[0];
+    expect(deepest.children).toHaveLength(200_000);
+    expect((deepest.children[0] as XmlElement).namespaceURI).toBe('urn:p');
+  });
+
   it('knows the xml prefix without a declaration', () => {
     const root = readXml('<resources xml:base="content/"/>');
     expect(root.getAttributeNS(XML_NAMESPACE, 'base')).toBe('content/');

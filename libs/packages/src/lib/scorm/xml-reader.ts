@@ -62,22 +62,8 @@ export class XmlSyntaxError extends Error {
 }
 
 const NAME = /[A-Za-z_:\u00c0-\uffff][\w.:\u00b7\u00c0-\uffff-]*/y;
-const SPACE = /[ \t\r\n]*/y;
 const REFERENCE = /&(?:#[xX]([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z_:][\w.:-]*));/g;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-interface Scope {
-  readonly parent: Scope | null;
-  readonly bindings: ReadonlyMap<string, string | null>;
-}
-
-const ROOT_SCOPE: Scope = {
-  parent: null,
-  bindings: new Map([
-    ['xml', XML_NAMESPACE],
-    ['xmlns', XMLNS_NAMESPACE],
-  ]),
-};
 
 interface RawAttribute {
   name: string;
@@ -96,7 +82,12 @@ export function readXml(text: string): XmlElement {
 class XmlReader {
   private pos = 0;
   private root: XmlElement | null = null;
-  private readonly open: Array<{ element: XmlElement; scope: Scope; at: number }> = [];
+  private readonly open: Array<{ element: XmlElement; declared: string[] | null; at: number }> = [];
+  /** Each prefix's namespaces, innermost last ('' is the default namespace): lookups cost O(1) at any depth. */
+  private readonly namespaces = new Map<string, Array<string | null>>([
+    ['xml', [XML_NAMESPACE]],
+    ['xmlns', [XMLNS_NAMESPACE]],
+  ]);
   private sawDoctype = false;
 
   constructor(private readonly text: string) {}
@@ -154,6 +145,7 @@ class XmlReader {
     let pos = at + 1 + tagName.length;
     const raw: RawAttribute[] = [];
     let selfClosing = false;
+    let names: Set<string> | null = null;
     for (;;) {
       const afterSpace = this.skipSpace(pos);
       const code = this.text.charCodeAt(afterSpace);
@@ -167,15 +159,23 @@ class XmlReader {
         break;
       }
       if (afterSpace >= this.text.length) throw this.error(`the tag <${tagName}> is not finished`, at);
-      pos = this.attribute(afterSpace, tagName, raw);
+      const attribute = this.attribute(afterSpace, tagName);
+      // A Set only for tags with many attributes: real ones have a few, hostile ones may have a million.
+      if (raw.length >= 16) names ??= new Set(raw.map((a) => a.name));
+      if (names ? names.has(attribute.name) : raw.some((a) => a.name === attribute.name)) {
+        throw this.error(`the attribute "${attribute.name}" appears twice in <${tagName}>`, afterSpace);
+      }
+      names?.add(attribute.name);
+      raw.push(attribute);
+      pos = attribute.end;
     }
     this.pos = pos;
 
     const parent = this.open[this.open.length - 1];
     if (!parent && this.root) throw this.error('there is a second root element; a document has only one', at);
-    const scope = this.scopeFor(raw, parent?.scope ?? ROOT_SCOPE);
+    const declared = this.declare(raw);
     const { prefix, localName } = splitName(tagName);
-    const namespaceURI = this.resolve(scope, prefix, true, at);
+    const namespaceURI = this.resolve(prefix, true, at);
     const attributes: XmlAttribute[] = raw.map((attribute) => {
       const split = splitName(attribute.name);
       const isDeclaration = attribute.name === 'xmlns' || split.prefix === 'xmlns';
@@ -186,27 +186,24 @@ class XmlReader {
           ? XMLNS_NAMESPACE
           : split.prefix === null
             ? null
-            : this.resolve(scope, split.prefix, false, attribute.at),
+            : this.resolve(split.prefix, false, attribute.at),
         value: attribute.value,
       };
     });
     const element = new XmlElement(tagName, localName, namespaceURI, attributes);
     if (parent) parent.element.children.push(element);
     else this.root = element;
-    if (!selfClosing) this.open.push({ element, scope, at });
+    if (selfClosing) this.undeclare(declared);
+    else this.open.push({ element, declared, at });
   }
 
-  /** Reads one attribute starting at `start`; returns the position after it. */
-  private attribute(start: number, tagName: string, into: RawAttribute[]): number {
+  /** Reads one attribute starting at `start`; `end` is the position after it. */
+  private attribute(start: number, tagName: string): RawAttribute & { end: number } {
     const name = this.name(start, `an attribute name in <${tagName}>`);
-    if (into.some((attribute) => attribute.name === name)) {
-      throw this.error(`the attribute "${name}" appears twice in <${tagName}>`, start);
-    }
     let pos = this.skipSpace(start + name.length);
     if (this.text.charCodeAt(pos) !== 0x3d /* = */) {
       // HTML habit (`<input checked>`): accepted, as browsers and the previous parser did.
-      into.push({ name, value: name, at: start });
-      return pos;
+      return { name, value: name, at: start, end: pos };
     }
     pos = this.skipSpace(pos + 1);
     const quote = this.text[pos];
@@ -231,8 +228,7 @@ class XmlReader {
     // XML's attribute-value normalisation: each line end or tab becomes one space.
     let value = /[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw;
     if (value.includes('&')) value = this.decode(value, valueStart);
-    into.push({ name, value, at: start });
-    return pos;
+    return { name, value, at: start, end: pos };
   }
 
   private endTag(): void {
@@ -247,6 +243,7 @@ class XmlReader {
       const { line } = position(this.text, current.at);
       throw this.error(`<${current.element.tagName}> (opened on line ${line}) is closed by </${name}>`, at);
     }
+    this.undeclare(current.declared);
     this.pos = close + 1;
   }
 
@@ -313,28 +310,32 @@ class XmlReader {
     this.pos = end + 2;
   }
 
-  /** The scope for an element: its parent's, plus any xmlns declarations among its attributes. */
-  private scopeFor(attributes: RawAttribute[], parent: Scope): Scope {
-    let bindings: Map<string, string | null> | null = null;
+  /** Binds the element's xmlns declarations; returns the prefixes to unbind when it closes. */
+  private declare(attributes: RawAttribute[]): string[] | null {
+    let declared: string[] | null = null;
     for (const attribute of attributes) {
       let prefix: string;
       if (attribute.name === 'xmlns') prefix = '';
       else if (attribute.name.startsWith('xmlns:')) prefix = attribute.name.slice(6);
       else continue;
       if (prefix === 'xml' || prefix === 'xmlns') continue;
-      bindings ??= new Map();
-      bindings.set(prefix, attribute.value === '' ? null : attribute.value);
+      let stack = this.namespaces.get(prefix);
+      if (!stack) this.namespaces.set(prefix, (stack = []));
+      stack.push(attribute.value === '' ? null : attribute.value);
+      (declared ??= []).push(prefix);
     }
-    return bindings ? { parent, bindings } : parent;
+    return declared;
+  }
+
+  private undeclare(declared: string[] | null): void {
+    if (declared) for (const prefix of declared) this.namespaces.get(prefix)?.pop();
   }
 
   /** The namespace of a prefix; unprefixed attributes have none, unprefixed elements the default one. */
-  private resolve(scope: Scope, prefix: string | null, isElement: boolean, at: number): string | null {
-    const key = prefix ?? '';
-    if (!isElement && prefix === null) return null;
-    for (let s: Scope | null = scope; s; s = s.parent) {
-      if (s.bindings.has(key)) return s.bindings.get(key) ?? null;
-    }
+  private resolve(prefix: string | null, isElement: boolean, at: number): string | null {
+    if (prefix === null && !isElement) return null;
+    const stack = this.namespaces.get(prefix ?? '');
+    if (stack && stack.length > 0) return stack[stack.length - 1];
     if (prefix === null) return null;
     throw this.error(`the prefix "${prefix}" is used but never declared with xmlns:${prefix}`, at);
   }
@@ -374,10 +375,14 @@ class XmlReader {
   }
 
   private skipSpace(at: number): number {
-    if (at >= this.text.length) return at;
-    SPACE.lastIndex = at;
-    SPACE.exec(this.text);
-    return SPACE.lastIndex;
+    let pos = at;
+    for (
+      let code = this.text.charCodeAt(pos);
+      code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+    ) {
+      code = this.text.charCodeAt(++pos);
+    }
+    return pos;
   }
 
   private error(message: string, at: number): XmlSyntaxError {
