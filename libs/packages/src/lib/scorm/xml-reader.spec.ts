@@ -156,6 +156,8 @@ describe('readXml', () => {
       'e=2',
     ]);
     expect(textOf(readXml('\ufeff<?xml version="1.0"?>\n<a>x > y ]]> z</a>\n'))).toBe('x > y ]]> z');
+    expect(readXml('<a><file href="x.html"/ ></a>').children).toHaveLength(1);
+    expect(readXml(`<?xml version='1.0' encoding="UTF-8" standalone='yes' ?><a/>`).tagName).toBe('a');
   });
 
   it('handles nesting far deeper than the call stack allows', () => {
@@ -174,6 +176,7 @@ describe('readXml', () => {
     ['no root at all', '  <!-- nothing -->  ', /no root element/, 1, 1],
     ['an undefined entity', '<a>&nbsp;</a>', /the entity &nbsp; is not defined/, 1, 4],
     ['an invalid character reference', '<a>&#x110000;</a>', /is not a valid character/, 1, 4],
+    ['an unfinished reference', '<a>Q&Amp</a>', /an "&" starts a reference that never ends with ";"/, 1, 5],
     ['a duplicate attribute', '<a b="1" b="2"/>', /the attribute "b" appears twice in <a>/, 1, 10],
     ['"<" in an attribute value', '<a b="x<y"/>', /unescaped "<"/, 1, 8],
     ['an unclosed attribute value', '<a b="x/>', /the value of "b" in <a> is never closed/, 1, 6],
@@ -188,6 +191,19 @@ describe('readXml', () => {
     ['an unknown "<!" construct', '<a><!ELEMENT x></a>', /starts neither a comment/, 1, 4],
     ['a late XML declaration', '<a/><?xml version="1.0"?>', /must be at the very start/, 1, 5],
     ['an unfinished tag', '<a b="1"', /the tag <a> is not finished/, 1, 1],
+    ['a malformed XML declaration', '<?xml version=1.0?><a/>', /the XML declaration is malformed/, 1, 1],
+    [
+      'a value with no name',
+      '<a b="1" "2"/>',
+      /a value in <a> has no attribute name and "=" before it/,
+      1,
+      10,
+    ],
+    ['an unquoted value holding a quote', '<a b=x"y"/>', /the value of "b" in <a> must be quoted/, 1, 6],
+    ['an empty unquoted value', '<a b=/>', /the value of "b" in <a> must be quoted/, 1, 6],
+    ['a stray "/" in a tag', '<a / b="1">', /a "\/" in <a> does not end the tag/, 1, 4],
+    ['a name with an empty prefix', '<a :b="1"/>', /^":b" is not a valid attribute name in <a>$/, 1, 4],
+    ['a name with an empty local part', '<x:/>', /^"x:" is not a valid tag name$/, 1, 2],
   ])('names %s and where it is', (_label, xml, message, line, column) => {
     const error = syntaxError(xml);
     expect(error.message).toMatch(message);
@@ -207,6 +223,71 @@ describe('readXml against xmldom', () => {
 
   it.each(documents)('builds the same tree for %s', (_label, xml) => {
     expect(viewOf(readXml(xml))).toEqual(xmldomView(xml));
+  });
+
+  it('never accepts a damaged manifest xmldom refuses, and agrees on every one both accept', () => {
+    // Seeded damage: deletions, copied fragments and markup pieces dropped anywhere.
+    let seed = 20261129;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = [
+      '<',
+      '>',
+      '/',
+      '&',
+      ';',
+      '"',
+      "'",
+      '=',
+      ' ',
+      ':',
+      '<!--',
+      '-->',
+      '<![CDATA[',
+      ']]>',
+      '&#x41;',
+    ];
+    const damage = (xml: string) => {
+      let out = xml;
+      for (let k = 1 + random(3); k > 0; k--) {
+        const at = random(out.length);
+        const op = random(3);
+        if (op === 0) out = out.slice(0, at) + out.slice(at + 1 + random(5));
+        else if (op === 1) out = out.slice(0, at) + pieces[random(pieces.length)] + out.slice(at);
+        else {
+          const from = random(out.length);
+          out = out.slice(0, at) + out.slice(from, from + random(20)) + out.slice(at);
+        }
+      }
+      return out;
+    };
+    let bothAccepted = 0;
+    for (let i = 0; i < 1500; i++) {
+      const xml = damage(documents[i % documents.length][1]);
+      let expected: View | null = null;
+      try {
+        expected = xmldomView(xml);
+      } catch {
+        expected = null;
+      }
+      if (expected === null) {
+        expect(() => readXml(xml)).toThrow(XmlSyntaxError);
+        continue;
+      }
+      let actual: View | null = null;
+      try {
+        actual = viewOf(readXml(xml));
+      } catch (error) {
+        // Stricter than xmldom is allowed (e.g. a value with no attribute name), never looser.
+        expect(error).toBeInstanceOf(XmlSyntaxError);
+        continue;
+      }
+      expect(actual).toEqual(expected);
+      bothAccepted++;
+    }
+    expect(bothAccepted).toBeGreaterThan(300);
   });
 
   const corpus = resolve(__dirname, '../../../../../../shared/fixtures/scorm');

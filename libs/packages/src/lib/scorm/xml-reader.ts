@@ -61,8 +61,19 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-const NAME = /[A-Za-z_:\u00c0-\uffff][\w.:\u00b7\u00c0-\uffff-]*/y;
-const REFERENCE = /&(?:#[xX]([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z_:][\w.:-]*));/g;
+// XML 1.0 (5th edition) Name: NameStartChar then NameChar*, supplementary planes as surrogate pairs.
+const NAME_START =
+  'A-Za-z_:\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u02ff\\u0370-\\u037d\\u037f-\\u1fff\\u200c\\u200d\\u2070-\\u218f\\u2c00-\\u2fef\\u3001-\\ud7ff\\uf900-\\ufdcf\\ufdf0-\\ufffd';
+const NAME_CHAR = `${NAME_START}\\-.0-9\\u00b7\\u0300-\\u036f\\u203f\\u2040`;
+const ASTRAL = '[\\ud800-\\udb7f][\\udc00-\\udfff]';
+// The classes are code-point ranges from the XML spec, not combined characters.
+// eslint-disable-next-line no-misleading-character-class
+const NAME = new RegExp(`(?:[${NAME_START}]|${ASTRAL})(?:[${NAME_CHAR}]|${ASTRAL})*`, 'y');
+const UNQUOTED_VALUE = /[^\s"'<>=`]*?(?=\s|\/?>|$)/y;
+const XML_DECLARATION =
+  /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][\w.-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>$/;
+/** A character or entity reference, or (last group) an "&" that starts one without completing it. */
+const REFERENCE = /&(?:#[xX]([0-9a-fA-F]+);|#([0-9]+);|([A-Za-z_:][\w.:-]*);|([\w:#]))/g;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 interface RawAttribute {
@@ -141,7 +152,7 @@ class XmlReader {
     const at = this.pos;
     NAME.lastIndex = at + 1;
     if (!NAME.test(this.text)) throw this.error('a "<" starts no tag (a literal "<" is written &lt;)', at);
-    const tagName = this.name(at + 1, 'a tag name');
+    const tagName = this.name(at + 1, 'tag name');
     let pos = at + 1 + tagName.length;
     const raw: RawAttribute[] = [];
     let selfClosing = false;
@@ -153,12 +164,19 @@ class XmlReader {
         pos = afterSpace + 1;
         break;
       }
-      if (code === 0x2f /* / */ && this.text.charCodeAt(afterSpace + 1) === 0x3e) {
-        pos = afterSpace + 2;
+      if (code === 0x2f /* / */) {
+        // "/ >" as well as "/>": hand-written manifests have it and the previous parser took it.
+        const close = this.skipSpace(afterSpace + 1);
+        if (this.text.charCodeAt(close) !== 0x3e)
+          throw this.error(`a "/" in <${tagName}> does not end the tag`, afterSpace);
+        pos = close + 1;
         selfClosing = true;
         break;
       }
       if (afterSpace >= this.text.length) throw this.error(`the tag <${tagName}> is not finished`, at);
+      if (code === 0x22 || code === 0x27) {
+        throw this.error(`a value in <${tagName}> has no attribute name and "=" before it`, afterSpace);
+      }
       const attribute = this.attribute(afterSpace, tagName);
       // A Set only for tags with many attributes: real ones have a few, hostile ones may have a million.
       if (raw.length >= 16) names ??= new Set(raw.map((a) => a.name));
@@ -199,7 +217,7 @@ class XmlReader {
 
   /** Reads one attribute starting at `start`; `end` is the position after it. */
   private attribute(start: number, tagName: string): RawAttribute & { end: number } {
-    const name = this.name(start, `an attribute name in <${tagName}>`);
+    const name = this.name(start, `attribute name in <${tagName}>`);
     let pos = this.skipSpace(start + name.length);
     if (this.text.charCodeAt(pos) !== 0x3d /* = */) {
       // HTML habit (`<input checked>`): accepted, as browsers and the previous parser did.
@@ -216,10 +234,13 @@ class XmlReader {
       raw = this.text.slice(valueStart, close);
       pos = close + 1;
     } else {
-      // Unquoted values are an authoring slip seen in the wild; read up to the next space or tag end.
-      const match = /[^\s>]*?(?=\s|\/?>|$)/y;
-      match.lastIndex = pos;
-      raw = (match.exec(this.text) as RegExpExecArray)[0];
+      // Unquoted values are an authoring slip seen in the wild: accepted as HTML accepts them (no quotes,
+      // "<", "=" or "`"), up to the next space or tag end.
+      UNQUOTED_VALUE.lastIndex = pos;
+      const match = UNQUOTED_VALUE.exec(this.text);
+      if (!match || match[0] === '')
+        throw this.error(`the value of "${name}" in <${tagName}> must be quoted`, pos);
+      raw = match[0];
       valueStart = pos;
       pos += raw.length;
     }
@@ -233,7 +254,7 @@ class XmlReader {
 
   private endTag(): void {
     const at = this.pos;
-    const name = this.name(at + 2, 'a closing tag name');
+    const name = this.name(at + 2, 'closing tag name');
     const close = this.skipSpace(at + 2 + name.length);
     if (this.text.charCodeAt(close) !== 0x3e)
       throw this.error(`the closing tag </${name}> is not finished`, at);
@@ -302,10 +323,19 @@ class XmlReader {
     const at = this.pos;
     const end = this.text.indexOf('?>', at + 2);
     if (end === -1) throw this.error('a processing instruction ("<?") is never closed', at);
-    const target = this.name(at + 2, 'a processing instruction name');
+    const target = this.name(at + 2, 'processing instruction name');
+    const afterTarget = at + 2 + target.length;
+    if (afterTarget !== end && this.skipSpace(afterTarget) === afterTarget) {
+      throw this.error(`the processing instruction <?${target} is malformed`, at);
+    }
     const atStart = at === 0 || (at === 1 && this.text.charCodeAt(0) === 0xfeff);
-    if (target.toLowerCase() === 'xml' && !atStart) {
-      throw this.error('the XML declaration (<?xml ...?>) must be at the very start of the document', at);
+    if (target.toLowerCase() === 'xml') {
+      if (!atStart) {
+        throw this.error('the XML declaration (<?xml ...?>) must be at the very start of the document', at);
+      }
+      if (!XML_DECLARATION.test(this.text.slice(at, end + 2))) {
+        throw this.error('the XML declaration is malformed (expected <?xml version="1.0" ...?>)', at);
+      }
     }
     this.pos = end + 2;
   }
@@ -344,7 +374,13 @@ class XmlReader {
     REFERENCE.lastIndex = 0;
     return raw.replace(
       REFERENCE,
-      (match: string, hex?: string, decimal?: string, name?: string, index?: number) => {
+      (match: string, hex?: string, decimal?: string, name?: string, incomplete?: string, index?: number) => {
+        if (incomplete !== undefined) {
+          throw this.error(
+            'an "&" starts a reference that never ends with ";" (a literal "&" is written &amp;)',
+            offset + (index ?? 0),
+          );
+        }
         if (name !== undefined) {
           const value = PREDEFINED[name];
           if (value === undefined) {
@@ -367,9 +403,10 @@ class XmlReader {
   private name(at: number, what: string): string {
     NAME.lastIndex = at;
     const match = NAME.exec(this.text);
-    if (!match) {
-      const found = this.text.slice(at, at + 12).split(/\s/)[0];
-      throw this.error(found ? `"${found}" is not a valid name for ${what}` : `${what} is missing`, at);
+    // A qualified name has at most one colon, with a non-empty prefix and local part.
+    if (!match || /^:|:$|:.*:/.test(match[0])) {
+      const found = /^[^\s/>="']{0,40}/.exec(this.text.slice(at, at + 40))?.[0] || this.text.charAt(at);
+      throw this.error(found ? `"${found}" is not a valid ${what}` : `a ${what} is missing`, at);
     }
     return match[0];
   }
