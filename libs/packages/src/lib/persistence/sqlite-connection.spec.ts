@@ -59,30 +59,11 @@ describe('SqliteConnection.insert', () => {
     expect({ ...stored }).toEqual({ ...entity });
   });
 
-  it('leaves unset columns to their database defaults', async () => {
-    const packages = dataSource.getRepository(PackageEntity);
-    sqlite.insert(
-      PackageEntity,
-      packages.create({
-        id: 'p2',
-        sessionId: 's1',
-        position: 4,
-        filename: 'x.zip',
-        title: 'X',
-        sizeBytes: 1,
-        outline: [],
-        warnings: [],
-      }),
-    );
-    const stored = await packages.findOneByOrFail({ id: 'p2' });
-    expect(stored).toMatchObject({ scoCount: 0, description: '', descriptionSource: 'LOCAL', error: null });
-  });
-
-  it('fails like any INSERT when a constraint is broken', () => {
-    const packages = dataSource.getRepository(PackageEntity);
-    const orphan = packages.create({
-      id: 'p3',
-      sessionId: 'no-such-session',
+  /** Only the columns that have no database default. */
+  const minimalPackage = (id: string, sessionId: string) =>
+    dataSource.getRepository(PackageEntity).create({
+      id,
+      sessionId,
       position: 0,
       filename: 'x.zip',
       title: 'X',
@@ -90,6 +71,16 @@ describe('SqliteConnection.insert', () => {
       outline: [],
       warnings: [],
     });
-    expect(() => sqlite.insert(PackageEntity, orphan)).toThrow(/FOREIGN KEY/);
+
+  it('leaves unset columns to their database defaults', async () => {
+    sqlite.insert(PackageEntity, minimalPackage('p2', 's1'));
+    const stored = await dataSource.getRepository(PackageEntity).findOneByOrFail({ id: 'p2' });
+    expect(stored).toMatchObject({ scoCount: 0, description: '', descriptionSource: 'LOCAL', error: null });
+  });
+
+  it('fails like any INSERT when a constraint is broken', () => {
+    expect(() => sqlite.insert(PackageEntity, minimalPackage('p3', 'no-such-session'))).toThrow(
+      /FOREIGN KEY/,
+    );
   });
 });

@@ -15,12 +15,7 @@ export function childrenNamed(
   localName: string,
   accepts: (namespace: string | null) => boolean = () => true,
 ): XmlElement[] {
-  const result: XmlElement[] = [];
-  for (const node of parent.children) {
-    if (node.kind === 'element' && node.localName === localName && accepts(node.namespaceURI))
-      result.push(node);
-  }
-  return result;
+  return childElements(parent).filter((el) => el.localName === localName && accepts(el.namespaceURI));
 }
 
 export function firstChildNamed(
@@ -28,11 +23,7 @@ export function firstChildNamed(
   localName: string,
   accepts?: (namespace: string | null) => boolean,
 ): XmlElement | null {
-  for (const node of parent.children) {
-    if (node.kind === 'element' && node.localName === localName && (!accepts || accepts(node.namespaceURI)))
-      return node;
-  }
-  return null;
+  return childrenNamed(parent, localName, accepts)[0] ?? null;
 }
 
 /** Concatenated text of the element (iterative, so deep markup cannot overflow the stack). */

@@ -140,11 +140,6 @@ export function inspectMergedManifest(manifestXml: string): ManifestFacts {
   const collection = new Set<string>();
   const fileHrefs: string[] = [];
   const resourceHrefs: string[] = [];
-  for (const sequencingCollection of walkAll(root).filter((el) => el.localName === 'sequencingCollection')) {
-    for (const el of childElements(sequencingCollection)) {
-      if (el.localName === 'sequencing') collection.add(el.getAttribute('ID') ?? '');
-    }
-  }
   walkElements(root, (el) => {
     for (const name of ['identifier', 'ID']) {
       const value = el.getAttribute(name);
@@ -157,6 +152,11 @@ export function inspectMergedManifest(manifestXml: string): ManifestFacts {
       if (el.getAttribute('href')) resourceHrefs.push(el.getAttribute('href') as string);
     }
     if (el.localName === 'file') fileHrefs.push(el.getAttribute('href') ?? '');
+    if (el.localName === 'sequencingCollection') {
+      for (const child of childElements(el)) {
+        if (child.localName === 'sequencing') collection.add(child.getAttribute('ID') ?? '');
+      }
+    }
   });
   const danglingRefs: string[] = [];
   const scoItems: Array<{ identifier: string; title: string }> = [];
@@ -198,12 +198,6 @@ export function inspectMergedManifest(manifestXml: string): ManifestFacts {
     .filter((el) => el.localName === 'item' && el.getAttribute('identifier') !== 'merge_menu')
     .map((el) => textOf(childElements(el).find((child) => child.localName === 'title') as XmlElement));
   return { root, duplicateIds, danglingRefs, scoItems, moduleTitles, fileHrefs, resourceHrefs };
-}
-
-function walkAll(root: XmlElement): XmlElement[] {
-  const all: XmlElement[] = [];
-  walkElements(root, (el) => void all.push(el));
-  return all;
 }
 
 export interface ZipEntryData {
