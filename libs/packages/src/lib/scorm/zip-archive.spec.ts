@@ -1,5 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
+import * as yauzl from 'yauzl';
+import yazl from 'yazl';
 import { buildZip, removeTempFiles, writeTempFile } from '../../testing';
 import { PackageError } from './package-error';
 import { openZipArchive, withZipArchive, type ZipArchive } from './zip-archive';
@@ -202,6 +204,41 @@ describe('openZipArchive', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('reads a central directory spanning many read blocks, records across block edges', async () => {
+    // About 450 KB of records: seven 64 KiB blocks, with records cut at every edge.
+    const entries = Array.from({ length: 4000 }, (_, i) => ({
+      name: `content/lesson-${String(i).padStart(4, '0')}/${'page-'.repeat(10)}${i}.html`,
+      data: `page ${i}`,
+      method: i % 2 === 0 ? ('store' as const) : ('deflate' as const),
+    }));
+    const path = zipFile(entries);
+    await withZipArchive(path, {}, async (archive) => {
+      expect(archive.entries.map((entry) => entry.name)).toEqual(entries.map((entry) => entry.name));
+      const last = archive.entries[3999];
+      expect((await archive.readEntry(last, 1024)).toString()).toBe('page 3999');
+    });
+    expect(await yauzlEntries(path)).toEqual(await ourEntries(path));
+  });
+
+  it('takes sizes and offsets from ZIP64 extra fields, as yauzl does', async () => {
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('<manifest/>'), 'imsmanifest.xml', { forceZip64Format: true });
+    zip.addBuffer(Buffer.alloc(5000, 7), 'media/big.bin', { forceZip64Format: true, compress: false });
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+    const path = writeTempFile(Buffer.concat(chunks), 'zip64.zip');
+    await withZipArchive(path, {}, async (archive) => {
+      expect(archive.entries.map((e) => [e.name, e.uncompressedSize])).toEqual([
+        ['imsmanifest.xml', 11],
+        ['media/big.bin', 5000],
+      ]);
+      expect((await archive.readEntry(archive.entries[0], 100)).toString()).toBe('<manifest/>');
+      expect(await archive.readEntry(archive.entries[1], 5000)).toEqual(Buffer.alloc(5000, 7));
+    });
+    expect(await yauzlEntries(path)).toEqual(await ourEntries(path));
+  });
+
   it('closes its file handle on every path', async () => {
     const good = zipFile([{ name: 'a.txt', data: 'a' }]);
     const bad = writeTempFile(Buffer.from('not a zip'), 'bad.zip');
@@ -247,3 +284,46 @@ describe('openZipArchive', () => {
     writeFileSync(path, 'ok');
   });
 });
+
+/** The fields a reader needs from each record, as yauzl's own readEntry reports them. */
+async function yauzlEntries(path: string): Promise<unknown[]> {
+  const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))),
+  );
+  const records: unknown[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zipfile.on('entry', (entry: yauzl.Entry) => {
+      records.push(recordOf(entry));
+      zipfile.readEntry();
+    });
+    zipfile.once('end', () => resolve());
+    zipfile.once('error', reject);
+    zipfile.readEntry();
+  });
+  zipfile.close();
+  return records;
+}
+
+async function ourEntries(path: string): Promise<unknown[]> {
+  const archive = await openZipArchive(path);
+  try {
+    const byInfo = (archive as unknown as { byInfo: Map<unknown, yauzl.Entry> }).byInfo;
+    return [...byInfo.values()].map(recordOf);
+  } finally {
+    await archive.close();
+  }
+}
+
+function recordOf(entry: yauzl.Entry): unknown {
+  return {
+    fileName: entry.fileName,
+    comment: entry.comment,
+    flags: entry.generalPurposeBitFlag,
+    method: entry.compressionMethod,
+    crc32: entry.crc32,
+    compressedSize: entry.compressedSize,
+    uncompressedSize: entry.uncompressedSize,
+    offset: entry.relativeOffsetOfLocalHeader,
+    modified: entry.getLastModDate().getTime(),
+  };
+}

@@ -69,7 +69,7 @@ export async function openZipArchive(path: string, options: OpenZipOptions = {})
         `The zip has ${zipfile.entryCount} entries; at most ${options.maxEntries} are allowed.`,
       );
     }
-    const entries = await readCentralDirectory(zipfile);
+    const entries = await readCentralDirectory(zipfile, reader);
     return new YauzlZipArchive(zipfile, reader, entries);
   } catch (error) {
     zipfile.close();
@@ -279,35 +279,177 @@ async function openYauzl(path: string): Promise<{ zipfile: yauzl.ZipFile; reader
   });
 }
 
-function readCentralDirectory(zipfile: yauzl.ZipFile): Promise<Map<ZipEntryInfo, YauzlEntry>> {
-  return new Promise((resolve, reject) => {
-    const byInfo = new Map<ZipEntryInfo, YauzlEntry>();
-    zipfile.on('entry', (entry: YauzlEntry) => {
-      const info: ZipEntryInfo = {
-        name: entry.fileName,
-        compressedSize: entry.compressedSize,
-        uncompressedSize: entry.uncompressedSize,
-        crc32: entry.crc32,
-        compressionMethod: entry.compressionMethod,
-        encrypted: entry.isEncrypted(),
-        isDirectory: entry.fileName.endsWith('/'),
-        hadBackslashes: entry.fileNameRaw ? entry.fileNameRaw.includes(BACKSLASH) : false,
-        lastModified: entry.getLastModDate(),
-      };
-      if (info.name.includes('\0')) {
-        reject(
-          toPackageError(new Error(`invalid characters in fileName: ${info.name.replace(/\0/g, '\\0')}`)),
-        );
-        return;
-      }
-      byInfo.set(info, entry);
-      zipfile.readEntry();
-    });
-    zipfile.once('end', () => resolve(byInfo));
-    zipfile.once('error', (err: Error) => reject(toPackageError(err)));
-    zipfile.readEntry();
-  });
+/** yauzl's own helpers for central-directory records; exported by yauzl 3, partly missing from its typings. */
+const yauzlRecords = yauzl as unknown as {
+  parseExtraFields(extraField: Buffer): Array<{ id: number; data: Buffer }>;
+  getFileNameLowLevel(
+    generalPurposeBitFlag: number,
+    fileName: Buffer,
+    extraFields: Array<{ id: number; data: Buffer }>,
+    strictFileNames: boolean,
+  ): string;
+  validateFileName(fileName: string): string | null;
+};
+
+const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
+const CENTRAL_HEADER_BYTES = 46;
+const ZIP64_EXTRA_FIELD = 0x0001;
+
+/**
+ * The central directory, record by record, with yauzl's own rules and helpers (names, Info-ZIP Unicode
+ * paths, ZIP64 sizes, unsafe names, stored-size check) but read a block at a time. Why: yauzl's
+ * readEntry costs two reads and two event-loop turns per record; without them 100 uploads of 5 MB ran
+ * about 6% faster here. The records are real yauzl Entry objects, so yauzl still streams their data.
+ */
+async function readCentralDirectory(
+  zipfile: yauzl.ZipFile,
+  reader: CachedFileReader,
+): Promise<Map<ZipEntryInfo, YauzlEntry>> {
+  // Where the central directory starts: yauzl's own cursor (pinned yauzl 3.4.0; its typings call it a boolean).
+  const start = zipfile.readEntryCursor as unknown;
+  if (typeof start !== 'number') throw new Error('yauzl no longer exposes readEntryCursor');
+  const cursor = new BlockCursor(reader, start, zipfile.fileSize);
+  const byInfo = new Map<ZipEntryInfo, YauzlEntry>();
+  for (let index = 0; index < zipfile.entryCount; index++) {
+    const entry = await readCentralRecord(cursor);
+    const info: ZipEntryInfo = {
+      name: entry.fileName,
+      compressedSize: entry.compressedSize,
+      uncompressedSize: entry.uncompressedSize,
+      crc32: entry.crc32,
+      compressionMethod: entry.compressionMethod,
+      encrypted: entry.isEncrypted(),
+      isDirectory: entry.fileName.endsWith('/'),
+      hadBackslashes: entry.fileNameRaw ? entry.fileNameRaw.includes(BACKSLASH) : false,
+      lastModified: entry.getLastModDate(),
+    };
+    if (info.name.includes('\0')) {
+      throw toPackageError(new Error(`invalid characters in fileName: ${info.name.replace(/\0/g, '\\0')}`));
+    }
+    byInfo.set(info, entry);
+  }
+  return byInfo;
 }
+
+/** One record, as yauzl's ZipFile._readEntry reads it (decodeStrings, validateEntrySizes, lenient names). */
+async function readCentralRecord(cursor: BlockCursor): Promise<YauzlEntry> {
+  const header = await cursor.take(CENTRAL_HEADER_BYTES);
+  const signature = header.readUInt32LE(0);
+  if (signature !== CENTRAL_HEADER_SIGNATURE) {
+    throw toPackageError(
+      new Error(`invalid central directory file header signature: 0x${signature.toString(16)}`),
+    );
+  }
+  const entry = new yauzl.Entry() as YauzlEntry & { extraFieldRaw?: Buffer; fileCommentRaw?: Buffer };
+  entry.versionMadeBy = header.readUInt16LE(4);
+  entry.versionNeededToExtract = header.readUInt16LE(6);
+  entry.generalPurposeBitFlag = header.readUInt16LE(8);
+  entry.compressionMethod = header.readUInt16LE(10);
+  entry.lastModFileTime = header.readUInt16LE(12);
+  entry.lastModFileDate = header.readUInt16LE(14);
+  entry.crc32 = header.readUInt32LE(16);
+  entry.compressedSize = header.readUInt32LE(20);
+  entry.uncompressedSize = header.readUInt32LE(24);
+  entry.fileNameLength = header.readUInt16LE(28);
+  entry.extraFieldLength = header.readUInt16LE(30);
+  entry.fileCommentLength = header.readUInt16LE(32);
+  entry.internalFileAttributes = header.readUInt16LE(36);
+  entry.externalFileAttributes = header.readUInt32LE(38);
+  entry.relativeOffsetOfLocalHeader = header.readUInt32LE(42);
+  if (entry.generalPurposeBitFlag & 0x40)
+    throw toPackageError(new Error('strong encryption is not supported'));
+
+  const variable = await cursor.take(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+  const commentStart = entry.fileNameLength + entry.extraFieldLength;
+  entry.fileNameRaw = variable.subarray(0, entry.fileNameLength);
+  entry.extraFieldRaw = variable.subarray(entry.fileNameLength, commentStart);
+  entry.fileCommentRaw = variable.subarray(commentStart, commentStart + entry.fileCommentLength);
+  try {
+    entry.extraFields = yauzlRecords.parseExtraFields(entry.extraFieldRaw);
+  } catch (error) {
+    throw toPackageError(error);
+  }
+  // With no extra fields and strict names this is yauzl's plain CP437/UTF-8 decoding.
+  entry.comment = yauzlRecords.getFileNameLowLevel(
+    entry.generalPurposeBitFlag,
+    entry.fileCommentRaw,
+    [],
+    true,
+  );
+  entry.fileName = yauzlRecords.getFileNameLowLevel(
+    entry.generalPurposeBitFlag,
+    entry.fileNameRaw,
+    entry.extraFields,
+    false,
+  );
+  const unsafe = yauzlRecords.validateFileName(entry.fileName);
+  if (unsafe !== null) throw toPackageError(new Error(unsafe));
+
+  const zip64 = entry.extraFields.find((field) => field.id === ZIP64_EXTRA_FIELD)?.data;
+  if (zip64) {
+    let at = 0;
+    const next = (what: string): number => {
+      if (at + 8 > zip64.length) {
+        throw toPackageError(new Error(`zip64 extended information extra field does not include ${what}`));
+      }
+      const value = zip64.readUInt32LE(at + 4) * 0x100000000 + zip64.readUInt32LE(at);
+      at += 8;
+      return value;
+    };
+    if (entry.uncompressedSize === 0xffffffff) entry.uncompressedSize = next('uncompressed size');
+    if (entry.compressedSize === 0xffffffff) entry.compressedSize = next('compressed size');
+    if (entry.relativeOffsetOfLocalHeader === 0xffffffff)
+      entry.relativeOffsetOfLocalHeader = next('relative header offset');
+  }
+  if (entry.compressionMethod === 0) {
+    // Traditional encryption prefixes stored data with a 12-byte header.
+    const expected = entry.uncompressedSize + (entry.isEncrypted() ? 12 : 0);
+    if (entry.compressedSize !== expected) {
+      throw toPackageError(
+        new Error(
+          `compressed/uncompressed size mismatch for stored file: ${entry.compressedSize} != ${entry.uncompressedSize}`,
+        ),
+      );
+    }
+  }
+  return entry;
+}
+
+/** Sequential reads from `position` on, one block per thread-pool trip; "unexpected EOF" past the end, as yauzl. */
+class BlockCursor {
+  private block = Buffer.alloc(0);
+  private blockStart = 0;
+
+  constructor(
+    private readonly reader: CachedFileReader,
+    private position: number,
+    private readonly end: number,
+  ) {}
+
+  async take(length: number): Promise<Buffer> {
+    const offset = this.position - this.blockStart;
+    if (offset < 0 || offset + length > this.block.length) await this.load(length);
+    const start = this.position - this.blockStart;
+    this.position += length;
+    return this.block.subarray(start, start + length);
+  }
+
+  private async load(length: number): Promise<void> {
+    if (this.position + length > this.end) throw toPackageError(new Error('unexpected EOF'));
+    const size = Math.min(Math.max(length, CURSOR_BLOCK_BYTES), this.end - this.position);
+    const buffer = Buffer.allocUnsafe(size);
+    const bytesRead = await new Promise<number>((resolve, reject) =>
+      this.reader.read(buffer, 0, size, this.position, (error, read) =>
+        error ? reject(error) : resolve(read ?? 0),
+      ),
+    );
+    if (bytesRead < length) throw toPackageError(new Error('unexpected EOF'));
+    this.block = buffer.subarray(0, bytesRead);
+    this.blockStart = this.position;
+  }
+}
+
+const CURSOR_BLOCK_BYTES = 64 * 1024;
 
 /** yauzl says "signature not found" for both; the first bytes tell which one the user has. */
 async function describeOpenFailure(path: string, err: Error): Promise<PackageError> {
