@@ -9,3 +9,4 @@ export {
   type ScormPackageOptions,
 } from './scorm-package-builder';
 export { removeTempFiles, writeTempFile } from './temp-file';
+export { recordRows, yauzlRecordRows, type ZipRecordRow } from './zip-records';

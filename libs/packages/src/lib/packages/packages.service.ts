@@ -37,6 +37,15 @@ export class PackagesService {
     return { count: row?.count ?? 0, maxPosition: row?.maxPosition ?? -1 };
   }
 
+  /**
+   * Whether positions have gaps: slots that went unused, or packages removed while an upload ran. Positions
+   * are never given twice, so n packages are in order exactly when the highest position is n - 1.
+   */
+  hasPositionGaps(sessionId: string): boolean {
+    const { count, maxPosition } = this.countAndMaxPosition(sessionId);
+    return maxPosition !== count - 1;
+  }
+
   /** Records a new package; runs for every upload, so it skips TypeORM's query builder. */
   insert(entity: PackageEntity): void {
     this.sqlite.insert(PackageEntity, entity);

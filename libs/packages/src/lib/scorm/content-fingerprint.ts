@@ -11,9 +11,10 @@ export function contentFingerprint(entries: readonly ZipEntryInfo[], manifestByt
   const files = entries
     .filter((entry) => !entry.isDirectory)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of files) {
-    hash.update(`${entry.name}\0${entry.uncompressedSize}\0${entry.crc32}\n`);
-  }
+  let listing = '';
+  for (const entry of files) listing += `${entry.name}\0${entry.uncompressedSize}\0${entry.crc32}\n`;
+  // One update for the listing: the same bytes as one per entry, without a native call each.
+  hash.update(listing);
   hash.update(manifestBytes);
   return hash.digest('hex');
 }

@@ -1,7 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { recordRows, yauzlRecordRows } from '../../testing';
 import { inspectPackage } from './package-inspector';
 import { describePackageLocally } from './package-summary';
+import { withZipArchive } from './zip-archive';
 
 /** The folder holding nx.json, found from here so the test runs from any cwd. */
 function workspaceRoot(): string {
@@ -127,6 +129,12 @@ describeCorpus('SCORM fixture corpus (../shared/fixtures/scorm)', () => {
     const description = describePackageLocally(facts);
     expect(description.length).toBeLessThanOrEqual(300);
     expect(description).toMatch(new RegExp(`^.+ is a SCORM ${expected.scormVersion} course.*\\.$`));
+  });
+
+  it.each(Object.keys(EXPECTED))('reads the same central directory as yauzl from %s', async (filename) => {
+    const path = join(dir, filename);
+    const ours = await withZipArchive(path, {}, async (archive) => recordRows(archive.entries));
+    expect(ours).toEqual(await yauzlRecordRows(readFileSync(path)));
   });
 
   it('describes the multi-SCO golf course by its four parts', async () => {

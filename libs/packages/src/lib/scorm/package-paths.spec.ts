@@ -27,4 +27,20 @@ describe('resolveHref', () => {
     expect(resolveHref('wrap/', '', '../x.html')).toEqual({ kind: 'outside', href: '../x.html' });
     expect(resolveHref('', 'a/', '../../x.html')).toEqual({ kind: 'outside', href: '../../x.html' });
   });
+
+  it('resolves plain paths by its shortcut exactly as by the full rules', () => {
+    // "./" as xml:base changes nothing but takes the full path through the rules.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = ['a', 'B', '7', '_', '-', '.', '/', '%20', '%', '?x', '#y', ':', '\\', ' ', '..', 'é'];
+    for (let i = 0; i < 3000; i++) {
+      const href = Array.from({ length: 1 + random(8) }, () => alphabet[random(alphabet.length)]).join('');
+      for (const root of ['', 'wrap/', 'odd%41/']) {
+        expect(resolveHref(root, '', href)).toEqual(resolveHref(root, './', href));
+      }
+    }
+  });
 });

@@ -5,6 +5,8 @@ export type ResolvedHref =
   | { kind: 'entry'; path: string; candidates: string[] };
 
 const URL_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+/** Segments of letters, digits, "_", "-" and ".", none of them "." or "..". */
+const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 
 /** Removes the query string and fragment ("page.html?x=1#top" → "page.html"). */
 export function stripQueryAndFragment(href: string): string {
@@ -16,6 +18,11 @@ export function stripQueryAndFragment(href: string): string {
  * URLs are external; paths that climb above the package are reported, never followed.
  */
 export function resolveHref(rootFolder: string, base: string, href: string): ResolvedHref {
+  // Most hrefs are plain relative paths ("shared/launch.html"): nothing to strip, climb or decode.
+  if (base === '' && PLAIN_PATH.test(href) && !rootFolder.includes('%')) {
+    const path = rootFolder + href;
+    return { kind: 'entry', path, candidates: [path] };
+  }
   const cleanHref = stripQueryAndFragment(href.trim());
   if (URL_SCHEME.test(cleanHref) || cleanHref.startsWith('//')) return { kind: 'external' };
   if (URL_SCHEME.test(base) || base.includes('//')) return { kind: 'external' };

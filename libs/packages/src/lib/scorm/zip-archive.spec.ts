@@ -1,8 +1,14 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import * as yauzl from 'yauzl';
 import yazl from 'yazl';
-import { buildZip, removeTempFiles, writeTempFile } from '../../testing';
+import {
+  buildZip,
+  recordRows,
+  removeTempFiles,
+  writeTempFile,
+  yauzlRecordRows,
+  type ZipRecordRow,
+} from '../../testing';
 import { PackageError } from './package-error';
 import { openZipArchive, withZipArchive, type ZipArchive } from './zip-archive';
 
@@ -217,7 +223,7 @@ describe('openZipArchive', () => {
       const last = archive.entries[3999];
       expect((await archive.readEntry(last, 1024)).toString()).toBe('page 3999');
     });
-    expect(await yauzlEntries(path)).toEqual(await ourEntries(path));
+    expect(await ourEntries(path)).toEqual(await yauzlRecordRows(readFileSync(path)));
   });
 
   it('takes sizes and offsets from ZIP64 extra fields, as yauzl does', async () => {
@@ -236,7 +242,7 @@ describe('openZipArchive', () => {
       expect((await archive.readEntry(archive.entries[0], 100)).toString()).toBe('<manifest/>');
       expect(await archive.readEntry(archive.entries[1], 5000)).toEqual(Buffer.alloc(5000, 7));
     });
-    expect(await yauzlEntries(path)).toEqual(await ourEntries(path));
+    expect(await ourEntries(path)).toEqual(await yauzlRecordRows(readFileSync(path)));
   });
 
   it('closes its file handle on every path', async () => {
@@ -285,45 +291,6 @@ describe('openZipArchive', () => {
   });
 });
 
-/** The fields a reader needs from each record, as yauzl's own readEntry reports them. */
-async function yauzlEntries(path: string): Promise<unknown[]> {
-  const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))),
-  );
-  const records: unknown[] = [];
-  await new Promise<void>((resolve, reject) => {
-    zipfile.on('entry', (entry: yauzl.Entry) => {
-      records.push(recordOf(entry));
-      zipfile.readEntry();
-    });
-    zipfile.once('end', () => resolve());
-    zipfile.once('error', reject);
-    zipfile.readEntry();
-  });
-  zipfile.close();
-  return records;
-}
-
-async function ourEntries(path: string): Promise<unknown[]> {
-  const archive = await openZipArchive(path);
-  try {
-    const byInfo = (archive as unknown as { byInfo: Map<unknown, yauzl.Entry> }).byInfo;
-    return [...byInfo.values()].map(recordOf);
-  } finally {
-    await archive.close();
-  }
-}
-
-function recordOf(entry: yauzl.Entry): unknown {
-  return {
-    fileName: entry.fileName,
-    comment: entry.comment,
-    flags: entry.generalPurposeBitFlag,
-    method: entry.compressionMethod,
-    crc32: entry.crc32,
-    compressedSize: entry.compressedSize,
-    uncompressedSize: entry.uncompressedSize,
-    offset: entry.relativeOffsetOfLocalHeader,
-    modified: entry.getLastModDate().getTime(),
-  };
+async function ourEntries(path: string): Promise<ZipRecordRow[]> {
+  return withZipArchive(path, {}, async (archive) => recordRows(archive.entries));
 }

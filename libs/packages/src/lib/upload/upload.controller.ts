@@ -1,6 +1,5 @@
-import { Controller, HttpCode, HttpException, Param, Post, Req } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
-import type { PackageModel } from '../packages/models/package.model';
+import { Controller, HttpException, Param, Post, Req, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { UploadRequestError } from './upload-errors';
 import { UploadService } from './upload.service';
 
@@ -8,20 +7,30 @@ import { UploadService } from './upload.service';
 export class UploadController {
   constructor(private readonly upload: UploadService) {}
 
-  /** Multipart field `files`, one or many zips; one answer entry per file, invalid ones with `error`. */
+  /**
+   * Multipart field `files`, one or many zips; one answer entry per file, invalid ones with `error`.
+   * The answer is written directly: a browser sends one request per file, and Express's generic
+   * res.json (content-type parsing, freshness checks) is measurable at that rate.
+   */
   @Post()
-  @HttpCode(201)
   async uploadPackages(
     @Param('sessionId') sessionId: string,
     @Req() request: IncomingMessage,
-  ): Promise<PackageModel[]> {
+    @Res() response: ServerResponse,
+  ): Promise<void> {
+    let body: string;
     try {
-      return await this.upload.receive(sessionId, request);
+      body = JSON.stringify(await this.upload.receive(sessionId, request));
     } catch (error) {
       if (error instanceof UploadRequestError) {
         throw new HttpException({ statusCode: error.status, message: error.message }, error.status);
       }
       throw error;
     }
+    response.writeHead(201, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    response.end(body);
   }
 }
