@@ -77,3 +77,64 @@ describe('normalizeText', () => {
     expect(normalizeText('\n a \r\n b \u2028 c ')).toBe('a b c');
   });
 });
+
+describe('normalizeText and truncateText', () => {
+  // The first, simpler versions: the faster ones must give the same text for any input.
+  const referenceNormalize = (text: string) =>
+    text
+      .replace(/[\p{Cc}\u2028\u2029]/gu, (c) => (/\s/.test(c) ? ' ' : ''))
+      .replace(/\s+/gu, ' ')
+      .trim();
+  const referenceTruncate = (text: string, max: number) => {
+    const chars = Array.from(text);
+    if (chars.length <= max) return text;
+    if (max <= 1) return chars.slice(0, max).join('');
+    const head = chars.slice(0, max - 1).join('');
+    const lastSpace = head.lastIndexOf(' ');
+    const cut = lastSpace > head.length * 0.6 ? head.slice(0, lastSpace) : head;
+    return `${cut.replace(/[\s,;:.–—-]+$/u, '')}…`;
+  };
+
+  it('match their reference versions on random text with controls, spaces and surrogates', () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = [
+      'a',
+      'Zé',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\u000b',
+      '\f',
+      '\u0000',
+      '\u0007',
+      '\u001c',
+      '\u007f',
+      '\u0085',
+      '\u009f',
+      '\u00a0',
+      '\u2028',
+      '\u2029',
+      '\u3000',
+      '\ufeff',
+      '😀',
+      '\ud83d',
+      '\ude00',
+      ',',
+      '.',
+      '—',
+      '-',
+    ];
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: random(40) }, () => pieces[random(pieces.length)]).join('');
+      expect(normalizeText(text)).toBe(referenceNormalize(text));
+      const max = random(30);
+      expect(truncateText(text, max)).toBe(referenceTruncate(text, max));
+    }
+  });
+});

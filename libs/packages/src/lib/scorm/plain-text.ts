@@ -3,24 +3,39 @@
 
 export const MAX_TITLE_CHARS = 300;
 
+/** Control characters that are not whitespace (tab, line feed, vertical tab, form feed, carriage return are). */
+// eslint-disable-next-line no-control-regex
+const NON_SPACE_CONTROLS = /[\0-\x08\x0e-\x1f\x7f-\x9f]/g;
+
 /** Collapses all whitespace runs to one space and drops control characters. */
 export function normalizeText(text: string): string {
-  return text
-    .replace(/[\p{Cc}\u2028\u2029]/gu, (c) => (/\s/.test(c) ? ' ' : ''))
-    .replace(/\s+/gu, ' ')
-    .trim();
+  // Whitespace controls and U+2028/U+2029 are whitespace to \s, so the collapse turns them into spaces.
+  return text.replace(NON_SPACE_CONTROLS, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Cuts to at most `max` characters (code points), preferring a word boundary, with an ellipsis. */
 export function truncateText(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  if (max <= 1) return chars.slice(0, max).join('');
-  const head = chars.slice(0, max - 1).join('');
+  // Code points are never more than UTF-16 units, so a short text needs no counting.
+  if (text.length <= max) return text;
+  const end = codePointEnd(text, max);
+  if (end === text.length) return text;
+  if (max <= 1) return text.slice(0, end);
+  const head = text.slice(0, codePointEnd(text, max - 1));
   const lastSpace = head.lastIndexOf(' ');
   // Only back off to a space when it does not throw away most of the text.
   const cut = lastSpace > head.length * 0.6 ? head.slice(0, lastSpace) : head;
   return `${cut.replace(/[\s,;:.–—-]+$/u, '')}…`;
+}
+
+/** The UTF-16 index after the first `count` code points (or the text's end). */
+function codePointEnd(text: string, count: number): number {
+  let index = 0;
+  for (let n = 0; n < count && index < text.length; n++) {
+    const code = text.charCodeAt(index);
+    const pair = code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
+    index += pair ? 2 : 1;
+  }
+  return index;
 }
 
 /** A title as stored and shown: plain, single-line, bounded. HTML stays literal text. */
@@ -81,6 +96,8 @@ export function decodeHtmlEntities(text: string): string {
 }
 
 const DROPPED_ELEMENTS = ['script', 'style', 'noscript', 'template'];
+/** Their first letters: most tags are ruled out by one comparison. */
+const DROPPED_START = new Set(DROPPED_ELEMENTS.map((name) => name.charCodeAt(0)));
 
 /**
  * Plain text of an HTML page: comments and script/style/noscript/template bodies dropped,
@@ -89,7 +106,7 @@ const DROPPED_ELEMENTS = ['script', 'style', 'noscript', 'template'];
  */
 export function htmlToPlainText(source: string): string {
   // The private-use mark below must not come from the page itself.
-  const html = source.replace(/\uE000/g, '');
+  const html = source.includes(SENTENCE_MARK) ? source.replaceAll(SENTENCE_MARK, '') : source;
   const lower = html.toLowerCase();
   let out = '';
   let i = 0;
@@ -105,7 +122,9 @@ export function htmlToPlainText(source: string): string {
       i = end === -1 ? html.length : end + 3;
       continue;
     }
-    const dropped = DROPPED_ELEMENTS.find((name) => isTagStart(lower, lt + 1, name));
+    const dropped = DROPPED_START.has(lower.charCodeAt(lt + 1))
+      ? DROPPED_ELEMENTS.find((name) => isTagStart(lower, lt + 1, name))
+      : undefined;
     if (dropped) {
       const close = lower.indexOf(`</${dropped}`, lt + 1);
       if (close === -1) break;
@@ -194,9 +213,18 @@ function findTagEnd(html: string, from: number): number {
   return -1;
 }
 
+/** The tag name at `at` ([a-z][a-z0-9]*, at most 12 characters), or ''. */
 function tagName(lower: string, at: number): string {
-  const match = /^[a-z][a-z0-9]*/.exec(lower.slice(at, at + 12));
-  return match ? match[0] : '';
+  const first = lower.charCodeAt(at);
+  if (!(first >= 0x61 && first <= 0x7a)) return '';
+  let end = at + 1;
+  const limit = Math.min(lower.length, at + 12);
+  while (end < limit) {
+    const code = lower.charCodeAt(end);
+    if (!((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39))) break;
+    end++;
+  }
+  return lower.slice(at, end);
 }
 
 function isTagStart(lower: string, at: number, name: string): boolean {

@@ -150,9 +150,10 @@ class XmlReader {
 
   private startTag(): void {
     const at = this.pos;
-    NAME.lastIndex = at + 1;
-    if (!NAME.test(this.text)) throw this.error('a "<" starts no tag (a literal "<" is written &lt;)', at);
-    const tagName = this.name(at + 1, 'tag name');
+    const tagName = this.name(at + 1, 'tag name', {
+      message: 'a "<" starts no tag (a literal "<" is written &lt;)',
+      at,
+    });
     let pos = at + 1 + tagName.length;
     const raw: RawAttribute[] = [];
     let selfClosing = false;
@@ -217,7 +218,7 @@ class XmlReader {
 
   /** Reads one attribute starting at `start`; `end` is the position after it. */
   private attribute(start: number, tagName: string): RawAttribute & { end: number } {
-    const name = this.name(start, `attribute name in <${tagName}>`);
+    const name = this.name(start, () => `attribute name in <${tagName}>`);
     let pos = this.skipSpace(start + name.length);
     if (this.text.charCodeAt(pos) !== 0x3d /* = */) {
       // HTML habit (`<input checked>`): accepted, as browsers and the previous parser did.
@@ -400,13 +401,15 @@ class XmlReader {
     );
   }
 
-  private name(at: number, what: string): string {
+  /** The name at `at`; `what` names it in errors, and `noName` is the error when no name starts there. */
+  private name(at: number, what: string | (() => string), noName?: { message: string; at: number }): string {
     NAME.lastIndex = at;
     const match = NAME.exec(this.text);
-    // A qualified name has at most one colon, with a non-empty prefix and local part.
-    if (!match || /^:|:$|:.*:/.test(match[0])) {
+    if (!match && noName) throw this.error(noName.message, noName.at);
+    if (!match || !isQualifiedName(match[0])) {
       const found = /^[^\s/>="']{0,40}/.exec(this.text.slice(at, at + 40))?.[0] || this.text.charAt(at);
-      throw this.error(found ? `"${found}" is not a valid ${what}` : `a ${what} is missing`, at);
+      const described = typeof what === 'string' ? what : what();
+      throw this.error(found ? `"${found}" is not a valid ${described}` : `a ${described} is missing`, at);
     }
     return match[0];
   }
@@ -426,6 +429,12 @@ class XmlReader {
     const { line, column } = position(this.text, at);
     return new XmlSyntaxError(message, line, column);
   }
+}
+
+/** At most one colon, with a non-empty prefix and local part. */
+function isQualifiedName(name: string): boolean {
+  const colon = name.indexOf(':');
+  return colon === -1 || (colon > 0 && colon < name.length - 1 && name.indexOf(':', colon + 1) === -1);
 }
 
 function splitName(name: string): { prefix: string | null; localName: string } {
