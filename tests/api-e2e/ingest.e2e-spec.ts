@@ -173,8 +173,13 @@ describe('ingest through the real server process', () => {
     );
 
     await server.stop('SIGKILL');
+    // What a kill mid-upload leaves: a file no package row names (and a half-written one from older versions).
+    const folder = join(dataDir, 'uploads', createSession.id);
+    writeFileSync(join(folder, 'killed-mid-upload.zip'), 'half a zip');
+    writeFileSync(join(folder, 'older-version.part'), 'half a zip');
     server = await startApiServer({ dataDir });
     expect(await session(server, createSession.id)).toEqual(before);
+    expect(listFiles(join(dataDir, 'uploads')).sort()).toEqual(stored.sort());
   });
 
   it('gives clear request-level errors and per-file errors without side effects', async () => {

@@ -46,6 +46,14 @@ export class PackagesService {
     return maxPosition !== count - 1;
   }
 
+  /** Every stored zip, as the storage paths the package rows name. */
+  storedPaths(): Set<string> {
+    const rows = this.sqlite.all<{ storagePath: string }>(
+      `SELECT "storagePath" FROM "package" WHERE "storagePath" IS NOT NULL`,
+    );
+    return new Set(rows.map((row) => row.storagePath));
+  }
+
   /** Records a new package; runs for every upload, so it skips TypeORM's query builder. */
   insert(entity: PackageEntity): void {
     this.sqlite.insert(PackageEntity, entity);

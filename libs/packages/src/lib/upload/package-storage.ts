@@ -35,12 +35,18 @@ export class PackageStorage {
     if (storagePath) await rm(this.resolveInside(storagePath), { force: true });
   }
 
-  /** Half-written uploads left by a killed process; none of them can ever complete. */
-  async removeStrayParts(): Promise<number> {
+  /**
+   * Removes upload files no package refers to: half-written ones left by a killed process, and those
+   * written but never recorded. Run at start-up, before any upload. Returns how many went.
+   */
+  async removeOrphans(referenced: ReadonlySet<string>): Promise<number> {
     const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
-    const parts = entries.filter((entry) => entry.isFile() && entry.name.endsWith('.part'));
-    await Promise.all(parts.map((entry) => rm(join(entry.parentPath, entry.name), { force: true })));
-    return parts.length;
+    const orphans = entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .filter((path) => !referenced.has(relative(this.root, path)));
+    await Promise.all(orphans.map((path) => rm(path, { force: true })));
+    return orphans.length;
   }
 
   private resolveInside(path: string): string {
