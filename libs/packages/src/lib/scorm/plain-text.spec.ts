@@ -138,3 +138,38 @@ describe('normalizeText and truncateText', () => {
     }
   });
 });
+
+describe('htmlToPlainText sentence marks', () => {
+  it('end sentences exactly as the two-pass Unicode replace did', () => {
+    const reference = (html: string) =>
+      normalizeText(decodeHtmlEntities(html.replace(/<\/p>/g, '\uE000 ')))
+        .replace(/([\p{L}\p{N}])\s?\uE000/gu, '$1.')
+        .replace(/\s?\uE000/g, '');
+    let seed = 5;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = [
+      'a',
+      '7',
+      'é',
+      '𝐀',
+      '😀',
+      '\ud835',
+      '\udc00',
+      ' ',
+      '\u00a0',
+      '.',
+      ',',
+      '!',
+      '</p>',
+      '</p></p>',
+      'x',
+    ];
+    for (let i = 0; i < 5000; i++) {
+      const html = Array.from({ length: random(20) }, () => pieces[random(pieces.length)]).join('');
+      expect(htmlToPlainText(html)).toBe(reference(html));
+    }
+  });
+});

@@ -145,9 +145,29 @@ export function htmlToPlainText(source: string): string {
     i = tagEnd + 1;
   }
   // Marks become full stops only after a word ("Heading" → "Heading."), never after punctuation.
-  return normalizeText(decodeHtmlEntities(out))
-    .replace(/([\p{L}\p{N}])\s?\uE000/gu, '$1.')
-    .replace(/\s?\uE000/g, '');
+  return resolveSentenceMarks(normalizeText(decodeHtmlEntities(out)));
+}
+
+/**
+ * Each mark (with the space before it) becomes a full stop after a letter or digit and disappears
+ * otherwise. The letter test runs only where a mark is: a Unicode class tried at every character of a
+ * page cost more than the rest of the conversion.
+ */
+function resolveSentenceMarks(text: string): string {
+  if (!text.includes(SENTENCE_MARK)) return text;
+  return text.replace(/\s?\uE000/g, (_mark: string, offset: number) => {
+    const before = codePointBefore(text, offset);
+    return before !== null && LETTER_OR_DIGIT.test(String.fromCodePoint(before)) ? '.' : '';
+  });
+}
+
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+function codePointBefore(text: string, index: number): number | null {
+  if (index === 0) return null;
+  const last = text.charCodeAt(index - 1);
+  const pair = (last & 0xfc00) === 0xdc00 && index >= 2 && (text.charCodeAt(index - 2) & 0xfc00) === 0xd800;
+  return pair ? (text.codePointAt(index - 2) as number) : last;
 }
 
 const INLINE_ELEMENTS = new Set([
