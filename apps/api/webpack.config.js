@@ -14,6 +14,8 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      // Parses uploaded packages off the event loop (see InspectionWorker).
+      additionalEntryPoints: [{ entryName: 'inspection-worker', entryPath: './src/inspection-worker.ts' }],
       tsConfig: './tsconfig.app.json',
       assets: [],
       optimization: false,

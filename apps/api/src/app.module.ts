@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DESCRIPTIONS_ENTITIES, DescriptionsModule } from '@scorm-merge/descriptions';
 import { PACKAGES_ENTITIES, PackagesModule, RealtimeModule } from '@scorm-merge/packages';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config/app-config';
 import { MIGRATIONS } from './database/migrations';
@@ -14,6 +14,12 @@ import { ExplorerController } from './explorer/explorer.controller';
 import { HealthController } from './health/health.controller';
 
 export const DATABASE_FILE = 'scorm-merge.sqlite';
+
+/** The worker bundled beside main.js; absent when the sources run unbundled (unit tests). */
+function builtInspectionWorker(): string | undefined {
+  const script = join(__dirname, 'inspection-worker.js');
+  return existsSync(script) ? script : undefined;
+}
 
 /** Composition only: configuration, persistence, GraphQL and the feature modules. */
 @Module({})
@@ -52,6 +58,7 @@ export class AppModule {
           dataDir: config.server.dataDir,
           upload: config.upload,
           packageLimits: config.packageLimits,
+          inspectionWorkerScript: builtInspectionWorker(),
         }),
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
       ],

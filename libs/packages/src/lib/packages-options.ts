@@ -5,6 +5,8 @@ export interface PackagesOptions {
   dataDir: string;
   upload: { maxFileBytes: number; maxPackagesPerSession: number };
   packageLimits: PackageLimits;
+  /** The built inspection worker (inspection-worker.js); without it packages are inspected on the event loop. */
+  inspectionWorkerScript?: string;
 }
 
 export const PACKAGES_OPTIONS = Symbol('PACKAGES_OPTIONS');

@@ -12,6 +12,7 @@ import { MergesService } from './merges/merges.service';
 import { MergeEntity, PackageEntity, SessionEntity } from './persistence';
 import { SessionsResolver } from './sessions/sessions.resolver';
 import { SessionsService } from './sessions/sessions.service';
+import { PackageInspection } from './upload/package-inspection';
 import { PackageStorage } from './upload/package-storage';
 import { UploadController } from './upload/upload.controller';
 import { UploadService } from './upload/upload.service';
@@ -29,6 +30,7 @@ export class PackagesModule {
       providers: [
         { provide: PACKAGES_OPTIONS, useValue: options },
         PackageStorage,
+        PackageInspection,
         SessionsService,
         PackagesService,
         UploadService,

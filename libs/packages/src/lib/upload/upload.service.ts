@@ -3,17 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import { Repository } from 'typeorm';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 import { PackagesService } from '../packages/packages.service';
 import { toPackageView } from '../packages/package-view';
 import type { PackageModel } from '../packages/models/package.model';
 import { PackageEntity } from '../persistence';
-import { describePackageLocally, inspectPackage, PackageError, titleFromFilename } from '../scorm';
+import { describePackageLocally, PackageError, titleFromFilename } from '../scorm';
 import { SessionsService } from '../sessions/sessions.service';
 import { KeyedLock } from '../shared/keyed-lock';
 import { MultipartParser, multipartBoundary } from './multipart-parser';
+import { PackageInspection } from './package-inspection';
 import { PackageStorage } from './package-storage';
 import { UploadFileSink, type WrittenFile } from './upload-file-sink';
 import { UploadRequestError } from './upload-errors';
@@ -54,6 +54,7 @@ export class UploadService implements OnApplicationBootstrap {
     private readonly sessions: SessionsService,
     private readonly packagesService: PackagesService,
     private readonly storage: PackageStorage,
+    private readonly inspection: PackageInspection,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -282,7 +283,7 @@ export class UploadService implements OnApplicationBootstrap {
     });
     if (!stored.storagePath) return entity;
     try {
-      const facts = await inspectPackage(this.storage.absolutePath(stored.storagePath), {
+      const facts = await this.inspection.inspect(this.storage.absolutePath(stored.storagePath), {
         filename: stored.filename,
         limits: this.options.packageLimits,
       });

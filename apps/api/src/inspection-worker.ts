@@ -1,0 +1,6 @@
+import { serveInspections } from '@scorm-merge/packages/inspection';
+import { parentPort } from 'node:worker_threads';
+
+// Bundled as its own file (see webpack.config.js); the server starts it as a worker thread.
+if (!parentPort) throw new Error('inspection-worker.js runs as a worker thread of the server');
+serveInspections(parentPort);
