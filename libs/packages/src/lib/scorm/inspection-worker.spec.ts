@@ -12,6 +12,7 @@ const FAKE_WORKER = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ id, zipPath }) => {
   if (zipPath === 'die') process.exit(3);
+  if (zipPath === 'hog') { const hoard = []; for (;;) hoard.push(new Array(100000).fill(zipPath)); }
   if (zipPath === 'bad') return parentPort.postMessage({ id, error: { message: 'The file is not a zip archive.', packageError: true } });
   if (zipPath === 'boom') return parentPort.postMessage({ id, error: { message: 'EACCES: permission denied', packageError: false } });
   setTimeout(() => parentPort.postMessage({ id, facts: { title: 'Facts of ' + zipPath } }), zipPath === 'slow' ? 50 : 0);
@@ -21,7 +22,7 @@ parentPort.on('message', ({ id, zipPath }) => {
 describe('InspectionWorker', () => {
   const script = writeTempFile(Buffer.from(FAKE_WORKER), 'fake-inspection-worker.js');
 
-  it('answers each request with its own facts, in any order', async () => {
+  it('answers each request with its own facts', async () => {
     const worker = new InspectionWorker(script);
     try {
       const slow = worker.inspect('slow', { filename: 'slow.zip' });
@@ -47,14 +48,27 @@ describe('InspectionWorker', () => {
     }
   });
 
-  it('fails the requests a dead worker held, and starts a new one for the next', async () => {
+  it('fails only the package that killed the worker, and gives the queued ones to a new worker', async () => {
     const worker = new InspectionWorker(script);
     try {
-      const held = worker.inspect('slow', { filename: 'slow.zip' });
+      const before = worker.inspect('slow', { filename: 'slow.zip' });
       const killer = worker.inspect('die', { filename: 'die.zip' });
+      const after = worker.inspect('after', { filename: 'after.zip' });
+      expect(await before).toEqual({ title: 'Facts of slow' });
       await expect(killer).rejects.toThrow(/exited \(3\)/);
-      await expect(held).rejects.toThrow(/exited \(3\)/);
-      expect(await worker.inspect('after', { filename: 'after.zip' })).toEqual({ title: 'Facts of after' });
+      expect(await after).toEqual({ title: 'Facts of after' });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('names a package that ran the worker out of memory, and carries on', async () => {
+    const worker = new InspectionWorker(script, { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 });
+    try {
+      const hog = await worker.inspect('hog', { filename: 'hog.zip' }).catch((e: unknown) => e);
+      expect(hog).toBeInstanceOf(PackageError);
+      expect((hog as Error).message).toMatch(/more memory than the server allows/);
+      expect(await worker.inspect('next', { filename: 'next.zip' })).toEqual({ title: 'Facts of next' });
     } finally {
       await worker.close();
     }
