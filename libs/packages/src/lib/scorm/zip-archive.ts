@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { FileRangeStream } from './file-range-stream';
@@ -91,6 +91,15 @@ class DescriptorFile implements RandomAccessFile {
     closeSync(this.fd);
   }
 
+  /** Fills `buffer` from `position` on (less at the end of the file); resolves with what was read. */
+  readAsync(buffer: Buffer, position: number): Promise<Buffer> {
+    return new Promise((resolve, reject) =>
+      read(this.fd, buffer, 0, buffer.length, position, (error, bytesRead) =>
+        error ? reject(error) : resolve(buffer.subarray(0, bytesRead)),
+      ),
+    );
+  }
+
   read(buffer: Buffer, length: number, position: number): number {
     let total = 0;
     while (total < length) {
@@ -138,9 +147,22 @@ class DescriptorZipArchive implements ZipArchive {
     const decode = !options.raw && record.compressionMethod !== 0;
     if (record.encrypted && !options.raw) throw new PackageError(encryptedMessage());
     if (decode && record.compressionMethod !== 8) throw unsupportedMethod(record);
-    const start = this.dataStart(record);
-    const source = new FileRangeStream(this.file.fd, start, start + record.compressedSize);
+    // Counted from here: closing the archive meanwhile must not close the descriptor under this read.
     this.openStreams++;
+    let source: FileRangeStream;
+    try {
+      // Asynchronous: a merge opens thousands of entries of zips the page cache may no longer hold.
+      const header = await this.file.readAsync(
+        Buffer.allocUnsafe(LOCAL_HEADER_BYTES),
+        record.localHeaderOffset,
+      );
+      const start = this.dataStart(record, header);
+      source = new FileRangeStream(this.file.fd, start, start + record.compressedSize);
+    } catch (error) {
+      this.openStreams--;
+      this.closeIfDone();
+      throw error;
+    }
     source.once('close', () => {
       this.openStreams--;
       this.closeIfDone();
@@ -168,15 +190,13 @@ class DescriptorZipArchive implements ZipArchive {
   }
 
   /** Where the entry's data starts, from its local header; the data must fit in the file. */
-  private dataStart(record: ZipRecord): number {
-    const header = Buffer.allocUnsafe(LOCAL_HEADER_BYTES);
-    const at = record.localHeaderOffset;
-    if (this.file.read(header, LOCAL_HEADER_BYTES, at) < LOCAL_HEADER_BYTES)
-      throw damaged(record, 'truncated');
+  private dataStart(record: ZipRecord, header: Buffer): number {
+    if (header.length < LOCAL_HEADER_BYTES) throw damaged(record, 'truncated');
     const signature = header.readUInt32LE(0);
     if (signature !== LOCAL_HEADER_SIGNATURE) {
       throw damaged(record, `invalid local file header signature: 0x${signature.toString(16)}`);
     }
+    const at = record.localHeaderOffset;
     const start = at + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
     if (start + record.compressedSize > this.fileSize)
       throw damaged(record, 'file data overflows file bounds');
@@ -188,7 +208,11 @@ class DescriptorZipArchive implements ZipArchive {
     const record = this.record(entry);
     if (record.encrypted) throw new PackageError(encryptedMessage());
     if (record.compressionMethod !== 0 && record.compressionMethod !== 8) throw unsupportedMethod(record);
-    const start = this.dataStart(record);
+    const header = Buffer.allocUnsafe(LOCAL_HEADER_BYTES);
+    const start = this.dataStart(
+      record,
+      header.subarray(0, this.file.read(header, LOCAL_HEADER_BYTES, record.localHeaderOffset)),
+    );
     const stored = Buffer.allocUnsafe(record.compressedSize);
     if (this.file.read(stored, stored.length, start) < stored.length) throw damaged(record, 'truncated');
     const sizeMismatch = () => damaged(record, 'size mismatch');
