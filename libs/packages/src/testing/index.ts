@@ -10,3 +10,4 @@ export {
 } from './scorm-package-builder';
 export { removeTempFiles, writeTempFile } from './temp-file';
 export { recordRows, yauzlRecordRows, type ZipRecordRow } from './zip-records';
+export { seededRandom } from './seeded-random';

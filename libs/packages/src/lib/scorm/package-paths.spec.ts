@@ -1,3 +1,4 @@
+import { seededRandom } from '../../testing';
 import { resolveHref, stripQueryAndFragment } from './package-paths';
 
 describe('resolveHref', () => {
@@ -30,11 +31,7 @@ describe('resolveHref', () => {
 
   it('resolves plain paths by its shortcut exactly as by the full rules', () => {
     // "./" as xml:base changes nothing but takes the full path through the rules.
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const random = seededRandom(7);
     const alphabet = ['a', 'B', '7', '_', '-', '.', '/', '%20', '%', '?x', '#y', ':', '\\', ' ', '..', 'é'];
     for (let i = 0; i < 3000; i++) {
       const href = Array.from({ length: 1 + random(8) }, () => alphabet[random(alphabet.length)]).join('');

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../testing';
 import { cleanTitle, decodeHtmlEntities, htmlToPlainText, normalizeText, truncateText } from './plain-text';
 
 describe('cleanTitle', () => {
@@ -96,11 +97,7 @@ describe('normalizeText and truncateText', () => {
   };
 
   it('match their reference versions on random text with controls, spaces and surrogates', () => {
-    let seed = 11;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const random = seededRandom(11);
     const pieces = [
       'a',
       'Zé',
@@ -145,11 +142,7 @@ describe('htmlToPlainText sentence marks', () => {
       normalizeText(decodeHtmlEntities(html.replace(/<\/p>/g, '\uE000 ')))
         .replace(/([\p{L}\p{N}])\s?\uE000/gu, '$1.')
         .replace(/\s?\uE000/g, '');
-    let seed = 5;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const random = seededRandom(5);
     const pieces = [
       'a',
       '7',

@@ -1,7 +1,7 @@
 import { DOMParser, type Element as DomElement, type Node as DomNode } from '@xmldom/xmldom';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildScormManifest } from '../../testing';
+import { buildScormManifest, seededRandom } from '../../testing';
 import { textOf } from './xml-elements';
 import { readXml, XML_NAMESPACE, XMLNS_NAMESPACE, type XmlElement, XmlSyntaxError } from './xml-reader';
 import { openZipArchive } from './zip-archive';
@@ -227,11 +227,7 @@ describe('readXml against xmldom', () => {
 
   it('never accepts a damaged manifest xmldom refuses, and agrees on every one both accept', () => {
     // Seeded damage: deletions, copied fragments and markup pieces dropped anywhere.
-    let seed = 20261129;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const random = seededRandom(20261129);
     const pieces = [
       '<',
       '>',

@@ -1,5 +1,5 @@
 import yazl from 'yazl';
-import { buildZip, recordRows, yauzlRecordRows, type ZipRecordRow } from '../../testing';
+import { buildZip, recordRows, yauzlRecordRows, type ZipRecordRow, seededRandom } from '../../testing';
 import { PackageError } from './package-error';
 import { type RandomAccessFile, readZipDirectory } from './zip-directory';
 
@@ -97,11 +97,7 @@ describe('readZipDirectory', () => {
 
   it('never accepts damaged bytes yauzl refuses, and reads the same records whenever both accept', async () => {
     // Seeded damage near the end, where the directory is: flipped bytes, maxed fields, cuts and additions.
-    let seed = 20261129;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const random = seededRandom(20261129);
     const damage = (zip: Buffer): Buffer => {
       let out = Buffer.from(zip);
       for (let k = 1 + random(3); k > 0; k--) {
