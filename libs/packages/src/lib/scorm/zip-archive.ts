@@ -36,7 +36,7 @@ export type OpenZipOptions = ZipDirectoryOptions;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_BYTES = 30;
 /**
- * Entries up to this size (compressed and not) are read with one read and inflated in place: manifests,
+ * Entries up to this size (compressed and not) are read whole and inflated in place: manifests,
  * metadata and launch pages nearly always are. Larger ones stream, so memory stays bounded.
  */
 const SMALL_ENTRY_BYTES = 512 * 1024;
@@ -203,7 +203,7 @@ class DescriptorZipArchive implements ZipArchive {
     return start;
   }
 
-  /** The local header and data in one read, then a synchronous inflate. */
+  /** The local header, then the data, then a synchronous inflate. */
   private readSmallEntry(entry: ZipEntryInfo): Buffer {
     const record = this.record(entry);
     if (record.encrypted) throw new PackageError(encryptedMessage());

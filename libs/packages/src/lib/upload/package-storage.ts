@@ -15,11 +15,9 @@ export class PackageStorage {
     this.root = resolve(options.dataDir, 'uploads');
   }
 
-  /** Synchronous: one metadata call of microseconds per request, less than a thread-pool round trip. */
-  sessionFolder(sessionId: string): string {
-    const folder = this.resolveInside(assertSafeId(sessionId));
-    mkdirSync(folder, { recursive: true });
-    return folder;
+  /** Makes sure the session's folder exists; synchronous, one metadata call of microseconds per request. */
+  createSessionFolder(sessionId: string): void {
+    mkdirSync(this.resolveInside(assertSafeId(sessionId)), { recursive: true });
   }
 
   /** The stored path relative to DATA_DIR's uploads folder, as kept in SQLite. */

@@ -74,10 +74,10 @@ export class UploadService implements OnApplicationBootstrap {
     if (!boundary) {
       throw new UploadRequestError(400, 'Malformed multipart request: the Content-Type names no boundary.');
     }
-    const folder = this.storage.sessionFolder(sessionId);
+    this.storage.createSessionFolder(sessionId);
     let results: Array<{ view: PackageModel; persisted: boolean }>;
     try {
-      results = await this.readParts(sessionId, folder, request, boundary);
+      results = await this.readParts(sessionId, request, boundary);
     } catch (error) {
       await this.closeGaps(sessionId);
       throw error;
@@ -107,7 +107,6 @@ export class UploadService implements OnApplicationBootstrap {
 
   private readParts(
     sessionId: string,
-    folder: string,
     request: IncomingMessage,
     boundary: string,
   ): Promise<Array<{ view: PackageModel; persisted: boolean }>> {
@@ -147,7 +146,7 @@ export class UploadService implements OnApplicationBootstrap {
             },
           });
           current = sink;
-          work.push(this.handleFile(sessionId, folder, sink, part.filename));
+          work.push(this.handleFile(sessionId, sink, part.filename));
         },
         onPartData: (data) => current?.push(data),
         onPartEnd: () => {
@@ -191,7 +190,6 @@ export class UploadService implements OnApplicationBootstrap {
 
   private async handleFile(
     sessionId: string,
-    folder: string,
     sink: UploadFileSink,
     rawFilename: string,
   ): Promise<{ view: PackageModel; persisted: boolean }> {
@@ -206,7 +204,7 @@ export class UploadService implements OnApplicationBootstrap {
       };
     }
     try {
-      const stored = await this.store(sessionId, folder, sink, filename);
+      const stored = await this.store(sessionId, sink, filename);
       // A file whose upload broke off is not a package the user chose to keep: nothing is recorded.
       if (stored.interrupted)
         return { persisted: false, view: rejectedView(filename, stored.error as string) };
@@ -232,12 +230,7 @@ export class UploadService implements OnApplicationBootstrap {
     }
   }
 
-  private async store(
-    sessionId: string,
-    folder: string,
-    sink: UploadFileSink,
-    filename: string,
-  ): Promise<StoredFile> {
+  private async store(sessionId: string, sink: UploadFileSink, filename: string): Promise<StoredFile> {
     const packageId = randomUUID();
     // Written under its final name: a file no package row names is an orphan, swept at start-up.
     const storagePath = this.storage.relativePath(sessionId, packageId);
