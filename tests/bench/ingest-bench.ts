@@ -114,6 +114,8 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
         `  cp -r:            ${seconds(copy)}, ${rate(bytes, copy)}  [${allRounds(copies)}]`,
         `  → ratio ${(upload.seconds / copy.seconds).toFixed(2)}× (target ≤ 2×); within each round: ${pairedRatios(uploads, copies)}`,
         `  floor, a bare node:http server writing each body to a file: ${seconds(floor)}, ${rate(bytes, floor)}, ${(floor.seconds / copy.seconds).toFixed(2)}× cp, server CPU ${floor.cpuSeconds.toFixed(2)} s  [${allRounds(references)}]`,
+        // What the server adds to any Node upload, independent of how fast this VM's disk and loopback are today.
+        `  → upload + parse over the floor: ${(upload.seconds / floor.seconds).toFixed(2)}×; within each round: ${pairedRatios(uploads, references)}`,
         `  server peak RSS during the upload: ${(upload.peakRssBytes / MB).toFixed(0)} MB (before it: ${(idleRss / MB).toFixed(0)} MB)`,
       ].join('\n'),
     );
@@ -271,11 +273,11 @@ function median(rounds: Round[]): Round {
 }
 
 /**
- * Upload time over copy time of the same round. This VM's speed drifts by 2x within minutes, and a
+ * Time over reference time of the same round. This VM's speed drifts by 2x within minutes, and a
  * round's measurements run back to back, so the ratios within rounds move less than the medians do.
  */
-function pairedRatios(uploads: Round[], copies: Round[]): string {
-  const ratios = uploads.map((upload, i) => upload.seconds / copies[i].seconds);
+function pairedRatios(measured: Round[], references: Round[]): string {
+  const ratios = measured.map((round, i) => round.seconds / references[i].seconds);
   const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
   return `median ${median.toFixed(2)}× [${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}]`;
 }
