@@ -12,6 +12,14 @@ const FILES_PER_REQUEST = Number(process.env['BENCH_FILES_PER_REQUEST'] ?? 1);
 /** Each measurement is repeated, interleaved with the others, and the median is reported. */
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 /**
+ * Uploads each server takes before the rounds, so they measure a running server. V8 optimizes a function
+ * only once it has run often: code that runs once per upload got there after about 2,500 uploads here,
+ * and until then a small upload took about 1.5 times the CPU it takes after (compiler threads and
+ * unoptimized code). Packages without media (the corpus zips) warm the same code in seconds. A fresh
+ * server's first pass is measured and printed too.
+ */
+const WARM_UP_UPLOADS = Number(process.env['BENCH_WARM_UP_UPLOADS'] ?? 3000);
+/**
  * The client shares the machine's cores with the server, so the lightest one is used: curl, a native
  * program like a browser's network process. `BENCH_CLIENT=node` streams from this process instead.
  */
@@ -47,7 +55,13 @@ interface Round {
 }
 
 /** Uploads and parses packages through the real server; prints wall time, MB/s, CPU, peak RSS and `cp` time. */
-async function run(label: string, count: number, mediaBytes: number, work: string): Promise<void> {
+async function run(
+  label: string,
+  count: number,
+  mediaBytes: number,
+  work: string,
+  warmUpPaths: string[],
+): Promise<void> {
   const inputDir = join(work, `${label}-input`);
   const paths = await writeBenchPackages(inputDir, count, mediaBytes);
   const bytes = totalBytes(paths);
@@ -61,18 +75,36 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
   let failures = 0;
   try {
     const pid = server.process.pid as number;
-    // One unmeasured pass through each server: the figures are those of a running server whose JIT has
-    // compiled the upload path, not of its first requests (those ran about 20% slower here).
-    const warmUp = await createSession(server.url);
-    await removeAll(server.url, warmUp, await uploadAll(server.url, warmUp, paths, work));
+    const firstSession = await createSession(server.url);
+    let firstResults: UploadResult[] = [];
+    const first = await measure(pid, async () => {
+      firstResults = await uploadAll(server.url, firstSession, paths, work);
+    });
+    failures += firstResults.filter((entry) => entry.error).length + (paths.length - firstResults.length);
+    await removeAll(server.url, firstSession, firstResults);
+    const clearReference = () => {
+      rmSync(reference.dir, { recursive: true, force: true });
+      mkdirSync(reference.dir);
+    };
     await uploadAll(reference.url, 'reference', paths, work);
-    rmSync(reference.dir, { recursive: true, force: true });
-    mkdirSync(reference.dir);
+    clearReference();
+    for (let uploaded = 0; uploaded < WARM_UP_UPLOADS; uploaded += warmUpPaths.length) {
+      const session = await createSession(server.url);
+      await removeAll(server.url, session, await uploadAll(server.url, session, warmUpPaths, work));
+      await uploadAll(reference.url, 'reference', warmUpPaths, work);
+      clearReference();
+    }
     const idleRss = peakRssBytes(pid);
 
     const copyDir = join(work, `${label}-copy`);
+    const copyInput = () => execFileSync('cp', ['-r', inputDir, copyDir]);
+    // The warm-up wrote and deleted thousands of files: one unmeasured copy lets the disk settle first,
+    // else the first measured copy ran up to 60% slower here.
+    await measure(null, copyInput);
+    rmSync(copyDir, { recursive: true, force: true });
+    execFileSync('sync');
     const measureCopy = async () => {
-      copies.push(await measure(null, () => execFileSync('cp', ['-r', inputDir, copyDir])));
+      copies.push(await measure(null, copyInput));
       rmSync(copyDir, { recursive: true, force: true });
     };
     const measureFloor = async () => {
@@ -81,8 +113,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
           uploadAll(reference.url, 'reference', paths, work),
         ),
       );
-      rmSync(reference.dir, { recursive: true, force: true });
-      mkdirSync(reference.dir);
+      clearReference();
     };
     const measureUpload = async () => {
       const sessionId = await createSession(server.url);
@@ -108,7 +139,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
     const floor = median(references);
     console.log(
       [
-        `[${label}] ${count} packages, ${(bytes / MB).toFixed(0)} MB (${(mediaBytes / MB).toFixed(1)} MB media each), ${failures} failed; median of ${ROUNDS} rounds in turning order, each ending in sync`,
+        `[${label}] ${count} packages, ${(bytes / MB).toFixed(0)} MB (${(mediaBytes / MB).toFixed(1)} MB media each), ${failures} failed; median of ${ROUNDS} rounds in turning order, each ending in sync, after ${WARM_UP_UPLOADS} warm-up uploads`,
         `  client: ${CLIENT}, ${UPLOAD_CONCURRENCY} requests at once, ${FILES_PER_REQUEST} file(s) each`,
         `  upload + parse:   ${seconds(upload)}, ${rate(bytes, upload)}, server CPU ${upload.cpuSeconds.toFixed(2)} s  [${allRounds(uploads)}]`,
         `  cp -r:            ${seconds(copy)}, ${rate(bytes, copy)}  [${allRounds(copies)}]`,
@@ -116,6 +147,7 @@ async function run(label: string, count: number, mediaBytes: number, work: strin
         `  floor, a bare node:http server writing each body to a file: ${seconds(floor)}, ${rate(bytes, floor)}, ${(floor.seconds / copy.seconds).toFixed(2)}× cp, server CPU ${floor.cpuSeconds.toFixed(2)} s  [${allRounds(references)}]`,
         // What the server adds to any Node upload, independent of how fast this VM's disk and loopback are today.
         `  → upload + parse over the floor: ${(upload.seconds / floor.seconds).toFixed(2)}×; within each round: ${pairedRatios(uploads, references)}`,
+        `  a fresh server's first pass: ${seconds(first)}, ${(first.seconds / copy.seconds).toFixed(2)}× the median cp, server CPU ${first.cpuSeconds.toFixed(2)} s`,
         `  server peak RSS during the upload: ${(upload.peakRssBytes / MB).toFixed(0)} MB (before it: ${(idleRss / MB).toFixed(0)} MB)`,
       ].join('\n'),
     );
@@ -304,8 +336,9 @@ async function main(): Promise<void> {
       ['5x100MB', 5, 100 * MB],
     ];
     const only = process.env['BENCH_SHAPES']?.split(',');
+    const warmUpPaths = await writeBenchPackages(join(work, 'warm-up-input'), 100, 0);
     for (const [label, count, media] of shapes) {
-      if (!only || only.includes(label)) await run(label, count, media, work);
+      if (!only || only.includes(label)) await run(label, count, media, work, warmUpPaths);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
