@@ -75,13 +75,19 @@ async function run(
   let failures = 0;
   try {
     const pid = server.process.pid as number;
-    const firstSession = await createSession(server.url);
-    let firstResults: UploadResult[] = [];
-    const first = await measure(pid, async () => {
-      firstResults = await uploadAll(server.url, firstSession, paths, work);
-    });
-    failures += firstResults.filter((entry) => entry.error).length + (paths.length - firstResults.length);
-    await removeAll(server.url, firstSession, firstResults);
+    /** One measured pass through the server into a new session, removed afterwards. */
+    const measuredUpload = async (): Promise<Round> => {
+      const sessionId = await createSession(server.url);
+      writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      let results: UploadResult[] = [];
+      const round = await measure(pid, async () => {
+        results = await uploadAll(server.url, sessionId, paths, work);
+      });
+      failures += results.filter((entry) => entry.error).length + (paths.length - results.length);
+      await removeAll(server.url, sessionId, results);
+      return round;
+    };
+    const first = await measuredUpload();
     const clearReference = () => {
       rmSync(reference.dir, { recursive: true, force: true });
       mkdirSync(reference.dir);
@@ -99,7 +105,7 @@ async function run(
     const copyDir = join(work, `${label}-copy`);
     const copyInput = () => execFileSync('cp', ['-r', inputDir, copyDir]);
     // The warm-up wrote and deleted thousands of files: one unmeasured copy lets the disk settle first,
-    // else the first measured copy ran up to 60% slower here.
+    // else the first measured copy ran up to 70% slower here.
     await measure(null, copyInput);
     rmSync(copyDir, { recursive: true, force: true });
     execFileSync('sync');
@@ -116,16 +122,7 @@ async function run(
       clearReference();
     };
     const measureUpload = async () => {
-      const sessionId = await createSession(server.url);
-      writeFileSync(`/proc/${pid}/clear_refs`, '5');
-      let results: Array<{ id: string; error: string | null }> = [];
-      uploads.push(
-        await measure(pid, async () => {
-          results = await uploadAll(server.url, sessionId, paths, work);
-        }),
-      );
-      failures += results.filter((entry) => entry.error).length + (paths.length - results.length);
-      await removeAll(server.url, sessionId, results);
+      uploads.push(await measuredUpload());
     };
     const order = [measureCopy, measureFloor, measureUpload];
     for (let round = 0; round < ROUNDS; round++) {
