@@ -1,4 +1,4 @@
-import { closeSync, open, writev } from 'node:fs';
+import { closeSync, fdatasync, open, writev } from 'node:fs';
 
 export interface UploadFileSinkOptions {
   /** Bytes past this are dropped and the file is marked truncated. */
@@ -119,6 +119,20 @@ export class UploadFileSink {
     this.settle = null;
     const fd = this.fd;
     this.fd = null;
+    if (fd !== null && !this.failure && !this.discarding && !this.truncated) {
+      // A complete file reaches the disk before it is reported: the package row recorded next must
+      // never name a file that a power loss could leave empty. The flush also overlaps the disk's work
+      // with the uploads still streaming in, where leaving it to the kernel piled it all up at the end.
+      fdatasync(fd, (error) => {
+        if (error) this.failure ??= error;
+        this.close(fd, settle);
+      });
+      return;
+    }
+    this.close(fd, settle);
+  }
+
+  private close(fd: number | null, settle: Settle): void {
     let error = this.failure;
     if (fd !== null) {
       try {
