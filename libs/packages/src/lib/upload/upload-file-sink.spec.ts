@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, fdatasync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UploadFileSink, type UploadFileSinkOptions } from './upload-file-sink';
 
-// The real fdatasync, observed: a flush leaves nothing to see on a running machine.
+// The real fdatasync and closeSync, observed: a flush leaves nothing to see on a running machine.
 jest.mock('node:fs', () => {
   const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
-  return { ...actual, fdatasync: jest.fn(actual.fdatasync) };
+  return { ...actual, fdatasync: jest.fn(actual.fdatasync), closeSync: jest.fn(actual.closeSync) };
 });
 const flush = fdatasync as unknown as jest.Mock;
+const close = closeSync as unknown as jest.Mock;
+const realFlush = jest.requireActual<typeof import('node:fs')>('node:fs').fdatasync;
+type FlushCallback = (error: Error | null) => void;
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!condition()) throw new Error('timed out waiting');
+}
 
 describe('UploadFileSink', () => {
   let dir: string;
@@ -79,6 +87,84 @@ describe('UploadFileSink', () => {
     const { sink: file } = sink();
     const written = file.writeTo(join(dir, 'eio.part'));
     file.push(randomBytes(100));
+    file.end();
+    await expect(written).rejects.toThrow('EIO');
+  });
+
+  it('flushes while the upload goes on, so only the tail is left to flush at the end', async () => {
+    flush.mockClear();
+    const { sink: file } = sink({ flushStepBytes: 4000, highWaterBytes: 100_000 });
+    const path = join(dir, 'streamed.part');
+    const written = file.writeTo(path);
+    const data = randomBytes(5100);
+    file.push(data.subarray(0, 5000));
+    await until(() => flush.mock.calls.length === 1);
+    file.push(data.subarray(5000));
+    file.end();
+    await written;
+    expect(flush).toHaveBeenCalledTimes(2);
+    expect(readFileSync(path).equals(data)).toBe(true);
+  });
+
+  it('does not flush again at the end when a flush during the upload holds every byte', async () => {
+    flush.mockClear();
+    let flushed = false;
+    flush.mockImplementationOnce((fd: number, callback: FlushCallback) =>
+      realFlush(fd, (error) => {
+        flushed = true;
+        callback(error);
+      }),
+    );
+    const { sink: file } = sink({ flushStepBytes: 4000, highWaterBytes: 100_000 });
+    const written = file.writeTo(join(dir, 'covered.part'));
+    file.push(randomBytes(5000));
+    await until(() => flushed);
+    file.end();
+    await written;
+    expect(flush).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(['ends', 'breaks off'])(
+    'keeps the file open until a running flush returns when the upload %s',
+    async (how) => {
+      flush.mockClear();
+      close.mockClear();
+      let closesWhenFlushed = -1;
+      flush.mockImplementationOnce((fd: number, callback: FlushCallback) =>
+        setTimeout(
+          () =>
+            realFlush(fd, (error) => {
+              closesWhenFlushed = close.mock.calls.length;
+              callback(error);
+            }),
+          30,
+        ),
+      );
+      const { sink: file } = sink({ flushStepBytes: 4000, highWaterBytes: 100_000 });
+      const written = file.writeTo(join(dir, 'broken-off.part'));
+      file.push(randomBytes(5000));
+      await until(() => flush.mock.calls.length === 1);
+      if (how === 'ends') {
+        file.end();
+        await written;
+      } else {
+        file.abort(new Error('client went away'));
+        await expect(written).rejects.toThrow('client went away');
+      }
+      expect(closesWhenFlushed).toBe(0);
+      expect(close).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it('reports a flush that fails during the upload as a failed write', async () => {
+    flush.mockImplementationOnce((_fd: number, callback: FlushCallback) =>
+      callback(new Error('EIO: i/o error, fdatasync')),
+    );
+    const { sink: file } = sink({ flushStepBytes: 1000, highWaterBytes: 100_000 });
+    const written = file.writeTo(join(dir, 'eio-midway.part'));
+    file.push(randomBytes(3000));
+    await until(() => flush.mock.calls.length >= 1);
+    file.push(randomBytes(3000));
     file.end();
     await expect(written).rejects.toThrow('EIO');
   });

@@ -7,7 +7,14 @@ export interface UploadFileSinkOptions {
   highWaterBytes: number;
   /** Called with true when the sink wants no more data for now, false when it does again. */
   onPressure(paused: boolean): void;
+  /**
+   * Once this many written bytes are not yet flushed, a flush starts while the upload goes on (one at a
+   * time), so the disk works while the rest arrives and the flush at the end has only the tail left.
+   */
+  flushStepBytes?: number;
 }
+
+const DEFAULT_FLUSH_STEP_BYTES = 1024 * 1024;
 
 export interface WrittenFile {
   /** Every byte the part carried, including those dropped past maxBytes. */
@@ -21,7 +28,9 @@ type Settle = { resolve: (file: WrittenFile) => void; reject: (error: Error) => 
  * One uploaded file on its way to disk. It holds the parser's slices until `writeTo` names the file
  * (the session slot is decided meanwhile). Then whatever has arrived is written as soon as the previous
  * write is done, with one writev: data reaches the page cache while still in the CPU cache, and a slow
- * disk makes the batches larger by itself.
+ * disk makes the batches larger by itself. Every megabyte or so the written part is flushed (fdatasync)
+ * while the rest streams in: the disk then works alongside the upload, and the flush before the file is
+ * reported has only the tail left. One whole flush at the end cost 100 uploads of 5 MB about 15%.
  *
  * Closing is synchronous: microseconds, where a thread-pool round trip cost several times more on the
  * benchmark machine. Creating the file and writing the data stay asynchronous: on the event loop they held
@@ -37,6 +46,10 @@ export class UploadFileSink {
   private failure: Error | null = null;
   private fd: number | null = null;
   private writing = false;
+  private writtenBytes = 0;
+  /** Written bytes that a finished flush holds on disk. */
+  private flushedBytes = 0;
+  private flushing = false;
   private paused = false;
   private settle: Settle | null = null;
 
@@ -97,20 +110,42 @@ export class UploadFileSink {
   private pump(): void {
     this.signalPressure();
     if (this.fd === null || this.writing) return;
-    if (this.failure) return this.finish();
+    if (this.failure) {
+      // The fd stays open until a flush that uses it returns.
+      if (!this.flushing) this.finish();
+      return;
+    }
     if (this.pendingBytes > 0) {
       const chunks = this.chunks;
+      const bytes = this.pendingBytes;
       this.dropPending();
       this.writing = true;
       writeAll(this.fd, chunks, (error) => {
         this.writing = false;
+        this.writtenBytes += bytes;
         if (error) this.failure ??= error;
+        else this.flushSoFar();
         this.pump();
       });
       this.signalPressure();
       return;
     }
-    if (this.ended) this.finish();
+    if (this.ended && !this.flushing) this.finish();
+  }
+
+  /** Starts a flush of what is written so far, unless one runs or too little is new. */
+  private flushSoFar(): void {
+    const step = this.options.flushStepBytes ?? DEFAULT_FLUSH_STEP_BYTES;
+    if (this.fd === null || this.flushing || this.discarding || this.truncated) return;
+    if (this.writtenBytes - this.flushedBytes < step) return;
+    const upTo = this.writtenBytes;
+    this.flushing = true;
+    fdatasync(this.fd, (error) => {
+      this.flushing = false;
+      if (error) this.failure ??= error;
+      else this.flushedBytes = upTo;
+      this.pump();
+    });
   }
 
   private finish(): void {
@@ -119,10 +154,10 @@ export class UploadFileSink {
     this.settle = null;
     const fd = this.fd;
     this.fd = null;
-    if (fd !== null && !this.failure && !this.discarding && !this.truncated) {
+    const allFlushed = this.writtenBytes > 0 && this.flushedBytes === this.writtenBytes;
+    if (fd !== null && !allFlushed && !this.failure && !this.discarding && !this.truncated) {
       // A complete file reaches the disk before it is reported: the package row recorded next must
-      // never name a file that a power loss could leave empty. The flush also overlaps the disk's work
-      // with the uploads still streaming in, where leaving it to the kernel piled it all up at the end.
+      // never name a file that a power loss could leave empty.
       fdatasync(fd, (error) => {
         if (error) this.failure ??= error;
         this.close(fd, settle);
