@@ -157,6 +157,9 @@ async function run(
 }
 
 async function measure(pid: number | null, work: () => unknown): Promise<Round> {
+  // The disk settles first: deleting the previous output queues work (journal, discards on a disk mounted
+  // with discard) that else lands on whatever runs next, and most on what flushes while it runs.
+  execFileSync('sync');
   const cpuBefore = pid ? cpuSeconds(pid) : 0;
   const start = process.hrtime.bigint();
   await work();
