@@ -81,7 +81,7 @@ describe('UploadFileSink', () => {
   });
 
   it('reports a failed flush as a failed write', async () => {
-    flush.mockImplementationOnce((_fd: number, callback: (error: Error | null) => void) =>
+    flush.mockImplementationOnce((_fd: number, callback: FlushCallback) =>
       callback(new Error('EIO: i/o error, fdatasync')),
     );
     const { sink: file } = sink();

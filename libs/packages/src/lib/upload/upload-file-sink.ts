@@ -110,12 +110,7 @@ export class UploadFileSink {
   private pump(): void {
     this.signalPressure();
     if (this.fd === null || this.writing) return;
-    if (this.failure) {
-      // The fd stays open until a flush that uses it returns.
-      if (!this.flushing) this.finish();
-      return;
-    }
-    if (this.pendingBytes > 0) {
+    if (!this.failure && this.pendingBytes > 0) {
       const chunks = this.chunks;
       const bytes = this.pendingBytes;
       this.dropPending();
@@ -130,7 +125,8 @@ export class UploadFileSink {
       this.signalPressure();
       return;
     }
-    if (this.ended && !this.flushing) this.finish();
+    // The fd stays open until a flush that uses it returns.
+    if ((this.failure || this.ended) && !this.flushing) this.finish();
   }
 
   /** Starts a flush of what is written so far, unless one runs or too little is new. */
