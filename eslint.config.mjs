@@ -21,32 +21,36 @@ export default [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
-            { sourceTag: 'scope:packages', onlyDependOnLibsWithTags: ['scope:packages'] },
+            {
+              // The SCORM core is framework-free, so the CLI and any other host can use it as it is.
+              sourceTag: 'scope:scorm',
+              onlyDependOnLibsWithTags: ['scope:scorm'],
+              bannedExternalImports: [
+                '@nestjs/*',
+                'typeorm',
+                'better-sqlite3',
+                'pg',
+                'ioredis',
+                'bullmq',
+                'graphql',
+                'graphql-*',
+                '@apollo/*',
+                '@angular/*',
+                'rxjs',
+                'openai',
+                'express',
+              ],
+            },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:scorm'] },
+            { sourceTag: 'scope:packages', onlyDependOnLibsWithTags: ['scope:packages', 'scope:scorm'] },
             {
               sourceTag: 'scope:descriptions',
-              onlyDependOnLibsWithTags: ['scope:packages', 'scope:descriptions'],
+              onlyDependOnLibsWithTags: ['scope:packages', 'scope:descriptions', 'scope:scorm'],
             },
           ],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-    },
-  },
-  {
-    // The SCORM core stays framework-free, so a CLI could reuse it.
-    files: ['libs/packages/src/lib/scorm/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@nestjs/*', 'typeorm'],
-              message: 'The SCORM core must not depend on Nest or TypeORM.',
-            },
-          ],
-        },
-      ],
     },
   },
   {

@@ -1,4 +1,4 @@
-import { buildScorm12Package } from '@scorm-merge/packages/testing';
+import { buildScorm12Package } from '@scorm-merge/scorm/testing';
 import { cleanDescription } from '@scorm-merge/descriptions';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import { buildScorm12Package } from '@scorm-merge/packages/testing';
+import { buildScorm12Package } from '@scorm-merge/scorm/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import { buildScorm12Package, buildScorm2004Package, buildZip } from '@scorm-merge/packages/testing';
+import { buildScorm12Package, buildScorm2004Package, buildZip } from '@scorm-merge/scorm/testing';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import { buildScorm12Package, buildScorm2004Package } from '@scorm-merge/packages/testing';
+import { buildScorm12Package, buildScorm2004Package } from '@scorm-merge/scorm/testing';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { buildScorm12Package, buildScorm2004Package } from '@scorm-merge/packages/testing';
+import { buildScorm12Package, buildScorm2004Package } from '@scorm-merge/scorm/testing';
 import { corpusDir } from '../support/workspace';
 
 /** Source zips: the real corpus when present, else packages built in code. */

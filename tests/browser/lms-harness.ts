@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { openZipArchive } from '@scorm-merge/packages';
+import { openZipArchive } from '@scorm-merge/scorm';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 
 const SCORM_AGAIN_DIST = join(dirname(require.resolve('scorm-again/package.json')), 'dist');

@@ -6,13 +6,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { mergePackages, type MergeInput } from '@scorm-merge/packages';
+import { mergePackages, type MergeInput } from '@scorm-merge/scorm';
 import {
   buildScorm12Package,
   buildScorm2004Package,
   removeTempFiles,
   writeTempFile,
-} from '@scorm-merge/packages/testing';
+} from '@scorm-merge/scorm/testing';
 import { CHROMIUM_PATH } from '../support/chromium';
 import { corpusDir } from '../support/workspace';
 import { launchableScos, launchChromium, LmsServer, lmsCalls, unloadSco, waitForCall } from './lms-harness';

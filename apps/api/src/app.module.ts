@@ -4,7 +4,15 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DESCRIPTIONS_ENTITIES, DescriptionsModule } from '@scorm-merge/descriptions';
-import { PACKAGES_ENTITIES, PackagesModule, RealtimeModule } from '@scorm-merge/packages';
+import {
+  MergesModule,
+  PACKAGES_ENTITIES,
+  PackagesConfigModule,
+  PackagesModule,
+  RealtimeModule,
+  SessionsModule,
+  UploadModule,
+} from '@scorm-merge/packages';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config/app-config';
@@ -54,12 +62,16 @@ export class AppModule {
           introspection: true,
           subscriptions: { 'graphql-ws': { path: '/graphql' } },
         }),
-        PackagesModule.forRoot({
+        PackagesConfigModule.forRoot({
           dataDir: config.server.dataDir,
           upload: config.upload,
           packageLimits: config.packageLimits,
           inspectionWorkerScript: builtInspectionWorker(),
         }),
+        SessionsModule,
+        UploadModule,
+        PackagesModule,
+        MergesModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
       ],
       controllers: [HealthController, ExplorerController],

@@ -1,4 +1,4 @@
-import { serveInspections } from '@scorm-merge/packages/inspection';
+import { serveInspections } from '@scorm-merge/scorm/inspection-worker';
 import { parentPort } from 'node:worker_threads';
 
 // Bundled as its own file (see webpack.config.js); the server starts it as a worker thread.

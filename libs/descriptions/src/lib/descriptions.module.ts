@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PackageEntity, SessionEntity, SessionsService } from '@scorm-merge/packages';
+import { PackagesModule, SessionsModule } from '@scorm-merge/packages';
 import { DescriptionCacheStore } from './cache/description-cache.store';
 import { DESCRIPTIONS_OPTIONS, type DescriptionsOptions } from './descriptions-options';
 import { DescriptionEventsListener } from './events/description-events.listener';
@@ -27,12 +27,10 @@ export class DescriptionsModule {
   static forRoot(options: DescriptionsOptions): DynamicModule {
     return {
       module: DescriptionsModule,
-      imports: [TypeOrmModule.forFeature([...DESCRIPTIONS_ENTITIES, PackageEntity, SessionEntity])],
+      imports: [TypeOrmModule.forFeature(DESCRIPTIONS_ENTITIES), SessionsModule, PackagesModule],
       providers: [
         { provide: DESCRIPTIONS_OPTIONS, useValue: options },
         { provide: AI_DESCRIPTION_PROVIDER, useFactory: () => createAiDescriptionProvider(options.openai) },
-        // Stateless (a repository and an id check); its own instance spares importing PackagesModule's options.
-        SessionsService,
         DescriptionCacheStore,
         DescriptionTaskStore,
         DescriptionRunner,

@@ -1,4 +1,4 @@
-import type { PackageLimits } from './scorm';
+import type { PackageLimits } from '@scorm-merge/scorm';
 
 export interface PackagesOptions {
   /** Absolute folder holding uploads (and, later, merges). */

@@ -1,8 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectRepository } from '@nestjs/typeorm';
-import { PackageEntity, SessionsService } from '@scorm-merge/packages';
-import { Repository } from 'typeorm';
+import { type PackageEntity, PackagesService } from '@scorm-merge/packages';
 import {
   DESCRIPTION_EVENTS,
   type DescriptionUpdatePayload,
@@ -16,20 +14,17 @@ import { normalizeManualDescription } from './manual-description';
 @Injectable()
 export class ManualDescriptionService {
   constructor(
-    private readonly sessions: SessionsService,
-    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
+    private readonly packages: PackagesService,
     private readonly tasks: DescriptionTaskStore,
     private readonly events: EventEmitter2,
   ) {}
 
   async update(sessionId: string, packageId: string, description: string): Promise<PackageEntity> {
-    await this.sessions.require(sessionId);
-    const pkg = await this.packages.findOneBy({ id: packageId, sessionId });
-    if (!pkg) throw new NotFoundException(`Package ${packageId} not found in session ${sessionId}`);
+    const pkg = await this.packages.requireInSession(sessionId, packageId);
     const normalized = normalizeManualDescription(description);
     if (!normalized.ok) throw new BadRequestException(normalized.message);
 
-    await this.packages.update({ id: pkg.id }, { description: normalized.text, descriptionSource: 'MANUAL' });
+    this.packages.writeDescription(pkg.id, normalized.text, 'MANUAL');
     const active = await this.tasks.findActive(sessionId);
     this.events.emit(DESCRIPTION_EVENTS.updated, {
       sessionId,

@@ -1,4 +1,4 @@
-import { describePackageLocally, type PackageFacts } from '@scorm-merge/packages';
+import { describePackageLocally, type PackageFacts } from '@scorm-merge/scorm';
 import type { DescribablePackage } from './describable-package';
 
 /** The local generator, from stored facts: no network, instant, deterministic. */

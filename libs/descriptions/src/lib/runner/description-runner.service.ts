@@ -1,8 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectRepository } from '@nestjs/typeorm';
-import { PackageEntity, TaskStatus } from '@scorm-merge/packages';
-import { Repository } from 'typeorm';
+import { PackagesService, TaskStatus } from '@scorm-merge/packages';
 import { DescriptionCacheStore } from '../cache/description-cache.store';
 import { DESCRIPTIONS_OPTIONS, type DescriptionsOptions } from '../descriptions-options';
 import {
@@ -44,7 +42,7 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
   constructor(
     private readonly store: DescriptionTaskStore,
     cache: DescriptionCacheStore,
-    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
+    private readonly packages: PackagesService,
     private readonly events: EventEmitter2,
     @Inject(DESCRIPTIONS_OPTIONS) private readonly options: DescriptionsOptions,
     @Inject(AI_DESCRIPTION_PROVIDER) private readonly ai: AiDescriptionProvider | null,
@@ -133,7 +131,7 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     counts: TaskCounts,
     signal: AbortSignal,
   ): Promise<void> {
-    const pkg = await this.packages.findOneBy({ id: item.packageId });
+    const pkg = await this.packages.findById(item.packageId);
     if (signal.aborted) return;
     if (!pkg) {
       this.store.failItem(task.id, item.packageId, 'The package was removed before it was described');

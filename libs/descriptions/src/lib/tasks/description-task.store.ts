@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DescriptionSourceValue, SqliteConnection, TaskStatus } from '@scorm-merge/packages';
+import { type DescriptionSourceValue, PackagesService, SqliteConnection, TaskStatus } from '@scorm-merge/packages';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import { DescriptionCacheStore } from '../cache/description-cache.store';
@@ -39,6 +39,7 @@ export class DescriptionTaskStore {
     @InjectRepository(DescriptionTaskItemEntity)
     private readonly items: Repository<DescriptionTaskItemEntity>,
     private readonly cache: DescriptionCacheStore,
+    private readonly packages: PackagesService,
   ) {
     this.sql = new SqliteConnection(dataSource);
   }
@@ -145,24 +146,14 @@ export class DescriptionTaskStore {
     overwriteManual: boolean,
   ): ItemCommit {
     return this.sql.transaction((): ItemCommit => {
-      const pkg = this.sql.get<{ descriptionSource: DescriptionSourceValue }>(
-        `SELECT "descriptionSource" FROM "package" WHERE "id" = ?`,
-        packageId,
-      );
-      if (!pkg) {
+      const source = this.packages.descriptionSourceOf(packageId);
+      if (!source) {
         this.failItemNow(taskId, packageId, 'The package was removed before it was described');
         return { outcome: 'package-gone' };
       }
       if (result.cacheKey) this.cache.save(result.cacheKey, result.description);
-      const keep = pkg.descriptionSource === 'MANUAL' && !overwriteManual;
-      if (!keep) {
-        this.sql.run(
-          `UPDATE "package" SET "description" = ?, "descriptionSource" = ? WHERE "id" = ?`,
-          result.description,
-          result.source,
-          packageId,
-        );
-      }
+      const keep = source === 'MANUAL' && !overwriteManual;
+      if (!keep) this.packages.writeDescription(packageId, result.description, result.source);
       this.sql.run(
         `UPDATE "description_task_item" SET "status" = 'DONE', "source" = ?, "fallback" = ?, "attempts" = "attempts" + ?, "error" = ?, "finishedAt" = ? WHERE "taskId" = ? AND "packageId" = ?`,
         keep ? 'MANUAL' : result.source,

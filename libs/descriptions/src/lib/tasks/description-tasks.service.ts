@@ -6,9 +6,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectRepository } from '@nestjs/typeorm';
-import { KeyedLock, PackageEntity, SessionsService, TaskStatus } from '@scorm-merge/packages';
-import { Repository } from 'typeorm';
+import { KeyedLock, PackagesService, SessionsService, TaskStatus } from '@scorm-merge/packages';
 import {
   DESCRIPTION_EVENTS,
   type DescriptionProgressPayload,
@@ -31,7 +29,7 @@ export class DescriptionTasksService implements OnApplicationBootstrap {
     private readonly store: DescriptionTaskStore,
     private readonly runner: DescriptionRunner,
     private readonly sessions: SessionsService,
-    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
+    private readonly packages: PackagesService,
     private readonly events: EventEmitter2,
   ) {}
 
@@ -73,10 +71,7 @@ export class DescriptionTasksService implements OnApplicationBootstrap {
         this.runner.start(active); // a no-op when it is already being worked on, as it should be
         return active;
       }
-      const packages = await this.packages.find({
-        where: { sessionId },
-        select: { id: true, filename: true, position: true, error: true, descriptionSource: true },
-      });
+      const packages = await this.packages.listForSession(sessionId);
       const selection = selectTaskTargets(sessionId, packages, packageIds, regenerate);
       if (!selection.ok) {
         throw selection.problem === 'not-found'

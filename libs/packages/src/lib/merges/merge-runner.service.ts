@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { PackagesService } from '../packages/packages.service';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
-import { MergeEntity, PackageEntity } from '../persistence';
-import { MergeError, mergePackages } from '../scorm';
+import { MergeEntity } from './merge.entity';
+import { MergeError, mergePackages } from '@scorm-merge/scorm';
 import { KeyedLock } from '../shared/keyed-lock';
 import { ACTIVE_TASK_STATUSES, TaskStatus } from '../shared/task-status';
 import { PackageStorage } from '../upload/package-storage';
@@ -22,7 +23,7 @@ export class MergeRunner implements OnApplicationBootstrap {
 
   constructor(
     @InjectRepository(MergeEntity) private readonly merges: Repository<MergeEntity>,
-    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
+    private readonly packages: PackagesService,
     private readonly packageStorage: PackageStorage,
     private readonly mergeStorage: MergeStorage,
     private readonly events: EventEmitter2,
@@ -61,7 +62,7 @@ export class MergeRunner implements OnApplicationBootstrap {
         progress: 0,
         error: null,
       });
-      const packages = await this.packages.findBy({ id: In(merge.packageIds) });
+      const packages = await this.packages.findByIds(merge.packageIds);
       const byId = new Map(packages.map((p) => [p.id, p]));
       const inputs = merge.packageIds.map((id) => {
         const pkg = byId.get(id);

@@ -1,4 +1,4 @@
-import type { MergeEntity } from '../persistence';
+import type { MergeEntity } from './merge.entity';
 import { TaskStatus } from '../shared/task-status';
 import type { MergeModel } from './models/merge.model';
 

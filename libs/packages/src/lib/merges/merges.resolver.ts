@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { PubSub } from 'graphql-subscriptions';
-import type { SessionEntity } from '../persistence';
+import type { SessionEntity } from '../sessions/session.entity';
 import { subscribeChecked } from '../realtime/attached-subscription';
 import { PUB_SUB } from '../realtime/realtime.module';
 import { SessionModel } from '../sessions/models/session.model';

@@ -3,14 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, Repository } from 'typeorm';
 import { PackagesService } from '../packages/packages.service';
-import { MergeEntity } from '../persistence';
+import { MergeEntity } from './merge.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { ACTIVE_TASK_STATUSES, TaskStatus } from '../shared/task-status';
-import { truncateCodePoints } from '../shared/text';
+import { courseTitle } from '@scorm-merge/scorm';
 import { MergeRunner } from './merge-runner.service';
 import type { MergeOptionsInput } from './models/merge-options.input';
 
-const MAX_TITLE_CHARS = 200;
 const MERGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 @Injectable()
@@ -37,9 +36,10 @@ export class MergesService {
         'Nothing to merge: the session has no valid package. Upload at least one SCORM zip.',
       );
     }
-    const title =
-      truncateCodePoints((options?.title ?? '').replace(/\s+/g, ' ').trim(), MAX_TITLE_CHARS) ||
-      defaultTitle(valid.map((p) => p.title));
+    const title = courseTitle(
+      options?.title,
+      valid.map((p) => p.title),
+    );
     const merge = this.merges.create({
       id: randomUUID(),
       sessionId,
@@ -75,7 +75,3 @@ export class MergesService {
   }
 }
 
-function defaultTitle(titles: string[]): string {
-  const first = truncateCodePoints(titles[0], 120);
-  return titles.length === 1 ? first : `${first} and ${titles.length - 1} more`;
-}

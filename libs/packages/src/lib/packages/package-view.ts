@@ -1,4 +1,4 @@
-import type { PackageEntity } from '../persistence';
+import type { PackageEntity } from './package.entity';
 import type { PackageModel } from './models/package.model';
 
 /** The one public shape of a package, shared by GraphQL and the upload endpoint's JSON. */

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Resolver } from '@nestjs/graphql';
-import { SessionEntity } from '../persistence';
+import { SessionEntity } from '../sessions/session.entity';
 import { SessionModel } from '../sessions/models/session.model';
 import { SessionsService } from '../sessions/sessions.service';
 import { PackagesService } from './packages.service';

@@ -1,17 +1,20 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
-import { PackageEntity, SqliteConnection } from '../persistence';
+import { DataSource, In, Repository } from 'typeorm';
+import { type DescriptionSourceValue, PackageEntity } from './package.entity';
+import { PACKAGE_REMOVED_EVENT, type PackageRemoved } from './package-events';
+import { SqliteConnection } from '../persistence/sqlite-connection';
 import { SessionsService } from '../sessions/sessions.service';
-import { PackageStorage } from '../upload/package-storage';
 
+/** Owns the package rows: other modules read and write them only through this service. */
 @Injectable()
 export class PackagesService {
   constructor(
     @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
     @InjectDataSource() dataSource: DataSource,
     private readonly sessions: SessionsService,
-    private readonly storage: PackageStorage,
+    private readonly events: EventEmitter2,
   ) {
     this.sqlite = new SqliteConnection(dataSource);
   }
@@ -20,6 +23,15 @@ export class PackagesService {
 
   listForSession(sessionId: string): Promise<PackageEntity[]> {
     return this.packages.find({ where: { sessionId }, order: { position: 'ASC', createdAt: 'ASC' } });
+  }
+
+  findById(packageId: string): Promise<PackageEntity | null> {
+    return this.packages.findOneBy({ id: packageId });
+  }
+
+  /** The packages with these ids that still exist, in no particular order. */
+  findByIds(packageIds: string[]): Promise<PackageEntity[]> {
+    return packageIds.length === 0 ? Promise.resolve([]) : this.packages.findBy({ id: In(packageIds) });
   }
 
   async requireInSession(sessionId: string, packageId: string): Promise<PackageEntity> {
@@ -60,6 +72,29 @@ export class PackagesService {
   }
 
   /**
+   * Where the package's description came from; null when the package is gone. Synchronous, so a caller's
+   * SqliteConnection transaction takes it in.
+   */
+  descriptionSourceOf(packageId: string): DescriptionSourceValue | null {
+    return (
+      this.sqlite.get<{ descriptionSource: DescriptionSourceValue }>(
+        `SELECT "descriptionSource" FROM "package" WHERE "id" = ?`,
+        packageId,
+      )?.descriptionSource ?? null
+    );
+  }
+
+  /** Saves a package's description; synchronous, so a caller's transaction takes it in. */
+  writeDescription(packageId: string, description: string, source: DescriptionSourceValue): void {
+    this.sqlite.run(
+      `UPDATE "package" SET "description" = ?, "descriptionSource" = ? WHERE "id" = ?`,
+      description,
+      source,
+      packageId,
+    );
+  }
+
+  /**
    * Puts the listed packages first, in the given order; unlisted ones keep their relative order after them.
    * Every id must belong to the session, once.
    */
@@ -86,7 +121,8 @@ export class PackagesService {
   async remove(sessionId: string, packageId: string): Promise<void> {
     const pkg = await this.requireInSession(sessionId, packageId);
     await this.packages.delete({ id: pkg.id });
-    await this.storage.remove(pkg.storagePath);
+    const removed: PackageRemoved = { sessionId, packageId: pkg.id, storagePath: pkg.storagePath };
+    await this.events.emitAsync(PACKAGE_REMOVED_EVENT, removed);
     await this.compactPositions(sessionId);
     await this.sessions.touch(sessionId);
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { PACKAGES_ENTITIES, PackageEntity, SessionEntity } from './index';
+import { PACKAGES_ENTITIES, PackageEntity, SessionEntity } from '../../index';
 import { SqliteConnection } from './sqlite-connection';
 
 describe('SqliteConnection.insert', () => {

@@ -2,7 +2,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { SessionEntity, SqliteConnection } from '../persistence';
+import { SessionEntity } from './session.entity';
+import { SqliteConnection } from '../persistence/sqlite-connection';
 
 /** 16 random bytes = 128 bits, written as 22 base64url characters. */
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;

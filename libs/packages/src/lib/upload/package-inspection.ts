@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
-import { type InspectPackageOptions, inspectPackage, type PackageFacts } from '../scorm';
-import { InspectionWorker } from '../scorm/inspection-worker';
+import { type InspectPackageOptions, inspectPackage, type PackageFacts } from '@scorm-merge/scorm';
+import { InspectionWorker } from '@scorm-merge/scorm';
 
 /** Inspects uploaded zips on the inspection worker when the build has one, else on the event loop. */
 @Injectable()

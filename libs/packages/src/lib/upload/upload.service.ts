@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { Repository } from 'typeorm';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 import { PackagesService } from '../packages/packages.service';
 import { toPackageView } from '../packages/package-view';
 import type { PackageModel } from '../packages/models/package.model';
-import { PackageEntity } from '../persistence';
-import { describePackageLocally, PackageError, titleFromFilename } from '../scorm';
+import { PackageEntity } from '../packages/package.entity';
+import { initialDescription, PackageError, titleFromFilename } from '@scorm-merge/scorm';
 import { SessionsService } from '../sessions/sessions.service';
 import { KeyedLock } from '../shared/keyed-lock';
 import { MultipartParser, multipartBoundary } from './multipart-parser';
@@ -50,7 +48,6 @@ export class UploadService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
-    @InjectRepository(PackageEntity) private readonly packages: Repository<PackageEntity>,
     private readonly sessions: SessionsService,
     private readonly packagesService: PackagesService,
     private readonly storage: PackageStorage,
@@ -89,8 +86,8 @@ export class UploadService implements OnApplicationBootstrap {
       );
     }
     if (!(await this.closeGaps(sessionId))) return results.map((r) => r.view);
-    const stored = await this.packages.findBy(
-      results.filter((r) => r.persisted).map((r) => ({ id: r.view.id })),
+    const stored = await this.packagesService.findByIds(
+      results.filter((r) => r.persisted).map((r) => r.view.id),
     );
     const fresh = new Map(stored.map((entity) => [entity.id, toPackageView(entity)]));
     return results.map((r) => fresh.get(r.view.id) ?? r.view);
@@ -280,7 +277,7 @@ export class UploadService implements OnApplicationBootstrap {
         filename: stored.filename,
         limits: this.options.packageLimits,
       });
-      const fromManifest = facts.lomDescription?.trim();
+      const description = initialDescription(facts);
       Object.assign(entity, {
         title: facts.title,
         scormVersion: facts.scormVersion,
@@ -290,8 +287,8 @@ export class UploadService implements OnApplicationBootstrap {
         contentSample: facts.contentSample,
         outline: facts.outline,
         warnings: facts.warnings,
-        description: fromManifest || describePackageLocally(facts),
-        descriptionSource: fromManifest ? 'MANIFEST' : 'LOCAL',
+        description: description.text,
+        descriptionSource: description.source,
       });
     } catch (error) {
       if (!(error instanceof PackageError)) {

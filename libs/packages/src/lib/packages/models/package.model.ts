@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { DescriptionSourceValue } from '../../persistence';
+import type { DescriptionSourceValue } from '../package.entity';
 
 export enum DescriptionSource {
   MANIFEST = 'MANIFEST',

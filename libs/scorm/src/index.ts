@@ -1,0 +1,39 @@
+// The SCORM core's public API: inspect a package, merge packages, read a package's files.
+
+// Inspect
+export { inspectPackage, type InspectPackageOptions } from './lib/inspection/package-inspector';
+export type { PackageFacts } from './lib/inspection/package-facts';
+export { InspectionWorker } from './lib/inspection/inspection-worker';
+export { describePackageLocally, initialDescription } from './lib/inspection/package-summary';
+export { titleFromFilename } from './lib/inspection/filename-title';
+export { PackageError } from './lib/package-error';
+export { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from './lib/package-limits';
+export type { ScormFamily } from './lib/manifest/scorm-version';
+
+// Merge
+export {
+  mergePackages,
+  courseTitle,
+  defaultCourseTitle,
+  MergeError,
+  MENU_PAGE,
+  ADAPTER_PAGE,
+  SUPPORT_FOLDER,
+  type MergeErrorCode,
+  type MergeHooks,
+  type MergeInput,
+  type MergeOptions,
+  type MergeProgressEvent,
+  type MergeResult,
+  type MergedModule,
+  type MergedScormVersion,
+} from './lib/merge';
+
+// Read a package's files by random access
+export {
+  openZipArchive,
+  withZipArchive,
+  type OpenZipOptions,
+  type ZipArchive,
+  type ZipEntryInfo,
+} from './lib/zip/zip-archive';

@@ -1,0 +1,739 @@
+import { cleanTitle, normalizeText } from '../plain-text';
+import { NS, type ScormFamily } from '../manifest/scorm-version';
+import { attributeValue, childElements, firstChildNamed, textOf, xmlBase } from '../xml/xml-elements';
+import type { XmlElement, XmlAttribute } from '../xml/xml-reader';
+import { MergeError } from './merge-types';
+import {
+  masteryScoreToMeasure,
+  rewritePrerequisiteIds,
+  TIME_LIMIT_ACTIONS,
+  timespanToIsoDuration,
+} from './scorm12-conversion';
+import {
+  childElementsOf,
+  element,
+  getAttribute,
+  serializeXml,
+  textElement,
+  textNode,
+  type XElement,
+  type XNode,
+} from '../xml/xml-tree';
+
+export const LOM_NS = 'http://ltsc.ieee.org/xsd/LOM';
+export const IMSMD12_NS = 'http://www.imsglobal.org/xsd/imsmd_rootv1p2p1';
+export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+/** Where generated support files live in the merged zip (package folders start with digits). */
+export const SUPPORT_FOLDER = 'scorm-merge/';
+export const ADAPTER_PAGE = `${SUPPORT_FOLDER}scorm12-adapter.html`;
+
+/** The output manifest's namespaces, each with one fixed prefix (`adlcp` literally). */
+export class NamespaceTable {
+  private readonly prefixes = new Map<string, string>();
+  private readonly extra: Array<[string, string]> = [];
+
+  constructor(readonly family: ScormFamily) {
+    const known: Array<[string, string]> =
+      family === '1.2'
+        ? [
+            [NS.imscp12, ''],
+            [NS.adlcp12, 'adlcp'],
+            [IMSMD12_NS, 'imsmd'],
+            [XSI_NS, 'xsi'],
+          ]
+        : [
+            [NS.imscp2004, ''],
+            [NS.adlcp2004, 'adlcp'],
+            [NS.adlseq, 'adlseq'],
+            [NS.adlnav, 'adlnav'],
+            [NS.imsss, 'imsss'],
+            [LOM_NS, 'lom'],
+            [XSI_NS, 'xsi'],
+          ];
+    for (const [uri, prefix] of known) this.prefixes.set(uri, prefix);
+    this.prefixes.set(XML_NS, 'xml');
+  }
+
+  get cp(): string {
+    return this.family === '1.2' ? NS.imscp12 : NS.imscp2004;
+  }
+
+  get adlcp(): string {
+    return this.family === '1.2' ? NS.adlcp12 : NS.adlcp2004;
+  }
+
+  /** `adlcp:scormtype` in 1.2, `adlcp:scormType` in 2004: LMSs read these as literal strings. */
+  get scormTypeAttribute(): string {
+    return this.family === '1.2' ? 'adlcp:scormtype' : 'adlcp:scormType';
+  }
+
+  qualify(namespace: string, localName: string): string {
+    let prefix = this.prefixes.get(namespace);
+    if (prefix === undefined) {
+      prefix = `ns${this.extra.length + 1}`;
+      this.prefixes.set(namespace, prefix);
+      this.extra.push([namespace, prefix]);
+    }
+    return prefix ? `${prefix}:${localName}` : localName;
+  }
+
+  /** xmlns attributes for the root element. */
+  declarations(): Array<[string, string]> {
+    const result: Array<[string, string]> = [];
+    for (const [uri, prefix] of this.prefixes) {
+      if (prefix === 'xml') continue;
+      result.push([prefix ? `xmlns:${prefix}` : 'xmlns', uri]);
+    }
+    return result;
+  }
+}
+
+/** Hands out identifiers that are unique across the whole merged manifest. */
+export class IdentifierRegistry {
+  private readonly used = new Set<string>();
+
+  claim(preferred: string): string {
+    const base = toNcName(preferred);
+    let id = base;
+    for (let n = 2; this.used.has(id); n++) id = `${base}_${n}`;
+    this.used.add(id);
+    return id;
+  }
+}
+
+/** An XML NCName (what xs:ID needs): letters, digits, `.`, `-`, `_`, not starting with a digit. */
+export function toNcName(text: string): string {
+  const cleaned = text.replace(/[^\p{L}\p{N}._-]/gu, '_');
+  return /^[\p{L}_]/u.test(cleaned) ? cleaned : `_${cleaned}`;
+}
+
+export interface PackageSource {
+  /** Plain-text module title (untrusted; escaped on output). */
+  title: string;
+  /** Module folder in the merged zip, e.g. `01-golf/`. */
+  folder: string;
+  /** Identifier prefix, e.g. `p01`. */
+  prefix: string;
+  family: ScormFamily;
+  /** The package's manifest root element. */
+  root: XmlElement;
+  /** For messages. */
+  label: string;
+}
+
+export interface ConvertContext {
+  ns: NamespaceTable;
+  ids: IdentifierRegistry;
+  /** Identifier of the adapter asset resource (2004 output with 1.2 packages). */
+  adapterResourceId: string;
+  warnings: string[];
+}
+
+export interface ScoItem {
+  identifier: string;
+  title: string;
+}
+
+export interface ConvertedPackage {
+  wrapper: XElement;
+  resources: XElement[];
+  sequencingCollection: XElement[];
+  generatedFiles: Array<{ name: string; data: Buffer }>;
+  scoItems: ScoItem[];
+  /** Item a course menu launches through a choice request. */
+  menuTarget: string;
+  /** 1.2 SCO launch URLs (relative to the zip root) that the adapter page may load, by resource id. */
+  adapterLaunches: Map<string, string>;
+}
+
+const isCp = (ns: string | null): boolean => !ns || /imscp/i.test(ns);
+const isAdlcp = (ns: string | null): boolean => !!ns && /adlcp/i.test(ns);
+const isImsss = (ns: string | null): boolean => ns === NS.imsss;
+const isImsmd12 = (ns: string | null): boolean => !!ns && /imsmd/i.test(ns);
+
+/** Deeper than any real course; recursion below stays well inside the stack. */
+const MAX_ITEM_DEPTH = 1000;
+
+/**
+ * Turns one package's manifest into its part of the merged manifest: an aggregation item
+ * holding the package's item tree, its resources and its sequencing collection, with every
+ * identifier prefixed and every reference and path rewritten.
+ */
+export function convertPackage(source: PackageSource, context: ConvertContext): ConvertedPackage {
+  return new PackageConverter(source, context).convert();
+}
+
+class PackageConverter {
+  private readonly out: ScormFamily;
+  private readonly ns: NamespaceTable;
+  /** Old identifier → new identifier (first declaration wins). */
+  /** Old → new ids, one map per kind: an id reused across kinds (invalid, yet seen) must not cross-resolve. */
+  private readonly idMaps = {
+    item: new Map<string, string>(),
+    resource: new Map<string, string>(),
+    sequencing: new Map<string, string>(),
+  };
+  private readonly elementIds = new Map<XmlElement, string>();
+  private readonly scoResources = new Set<string>();
+  private readonly scoItems: ScoItem[] = [];
+  private readonly generatedFiles: Array<{ name: string; data: Buffer }> = [];
+  private readonly adapterLaunches = new Map<string, string>();
+  private readonly notes = new Set<string>();
+  private readonly upgrade: boolean;
+
+  constructor(
+    private readonly source: PackageSource,
+    private readonly context: ConvertContext,
+  ) {
+    this.ns = context.ns;
+    this.out = context.ns.family;
+    this.upgrade = source.family === '1.2' && this.out === '2004';
+  }
+
+  convert(): ConvertedPackage {
+    const root = this.source.root;
+    const organization = this.chooseOrganization();
+    const resourcesElement = firstChildNamed(root, 'resources', isCp);
+    const resources = resourcesElement
+      ? childElements(resourcesElement).filter((el) => this.isCpNamed(el, 'resource'))
+      : [];
+    const collections = childElements(root).filter(
+      (el) => el.localName === 'sequencingCollection' && isImsss(el.namespaceURI),
+    );
+    const collected = collections.flatMap((collection) =>
+      childElements(collection).filter((el) => el.localName === 'sequencing' && isImsss(el.namespaceURI)),
+    );
+
+    // Identifiers first: items refer to resources and collections that come later.
+    const topItems = childElements(organization).filter((el) => this.isCpNamed(el, 'item'));
+    if (topItems.length === 0) {
+      throw new MergeError(
+        `The package ${this.source.label} has no items to launch, so it cannot be merged.`,
+        'PACKAGE_INVALID',
+      );
+    }
+    this.assignIdentifiers(topItems, 'item');
+    this.assignIdentifiers(resources, 'resource');
+    for (const sequencing of collected)
+      this.assignId(sequencing, sequencing.getAttribute('ID') ?? '', 'sequencing');
+    for (const resource of resources) {
+      const type = attributeValue(resource, 'scormtype', true);
+      if (type?.trim().toLowerCase() === 'sco') {
+        const id = resource.getAttribute('identifier') ?? '';
+        if (!this.scoResources.has(id)) this.scoResources.add(id);
+      }
+    }
+
+    const manifestBase = joinBase('', xmlBase(root));
+    const resourcesBase = joinBase(manifestBase, resourcesElement ? xmlBase(resourcesElement) : '');
+    const convertedResources = resources.map((resource) => this.convertResource(resource, resourcesBase));
+    const items = topItems.flatMap((item) => this.convertItem(item, 1));
+    const sequencingCollection = collected.map((sequencing) => this.cloneGeneric(sequencing));
+
+    const wrapper = this.buildWrapper(organization, items);
+    for (const note of this.notes) this.context.warnings.push(note);
+    return {
+      wrapper,
+      resources: convertedResources,
+      sequencingCollection,
+      generatedFiles: this.generatedFiles,
+      scoItems: this.scoItems,
+      menuTarget: this.menuTarget(wrapper),
+      adapterLaunches: this.adapterLaunches,
+    };
+  }
+
+  // ── organization and wrapper ──────────────────────────────────────────────
+
+  private chooseOrganization(): XmlElement {
+    const organizations = firstChildNamed(this.source.root, 'organizations', isCp);
+    const all = organizations
+      ? childElements(organizations).filter((el) => this.isCpNamed(el, 'organization'))
+      : [];
+    if (all.length === 0) {
+      throw new MergeError(
+        `The package ${this.source.label} has no organization (course structure), so it cannot be merged.`,
+        'PACKAGE_INVALID',
+      );
+    }
+    const wanted = normalizeText(organizations?.getAttribute('default') ?? '');
+    const chosen = all.find((org) => normalizeText(org.getAttribute('identifier') ?? '') === wanted);
+    if (wanted && !chosen) {
+      this.notes.add(
+        `${this.source.label}: the default organization "${wanted}" does not exist; the first organization was used.`,
+      );
+    }
+    if (all.length > 1) {
+      this.notes.add(`${this.source.label}: only one of its ${all.length} organizations was merged.`);
+    }
+    return chosen ?? all[0];
+  }
+
+  private buildWrapper(organization: XmlElement, items: XElement[]): XElement {
+    const id = this.context.ids.claim(`${this.source.prefix}_module`);
+    const children: XNode[] = [
+      this.cp('title', [textNode(cleanTitle(this.source.title) || 'Module')]),
+      ...items,
+    ];
+    const metadata = this.wrapperMetadata(organization);
+    if (metadata) children.push(metadata);
+    if (this.out === '2004') {
+      const sequencing = childElements(organization).find(
+        (el) => el.localName === 'sequencing' && isImsss(el.namespaceURI),
+      );
+      children.push(
+        sequencing
+          ? this.cloneGeneric(sequencing)
+          : // Lets "Continue" flow through the module and a menu choice land in it.
+            element('imsss:sequencing', {}, [element('imsss:controlMode', { choice: 'true', flow: 'true' })]),
+      );
+    }
+    return element(this.ns.qualify(this.ns.cp, 'item'), { identifier: id }, children);
+  }
+
+  /** Manifest-level and organization-level metadata of the package, kept on its module item. */
+  private wrapperMetadata(organization: XmlElement): XElement | null {
+    const parts: XNode[] = [];
+    const manifestMetadata = firstChildNamed(this.source.root, 'metadata', isCp);
+    const organizationMetadata = firstChildNamed(organization, 'metadata', isCp);
+    for (const metadata of [manifestMetadata, organizationMetadata]) {
+      if (!metadata) continue;
+      const converted = this.convertMetadata(metadata, true);
+      parts.push(...converted.children);
+    }
+    return parts.length > 0 ? this.cp('metadata', parts) : null;
+  }
+
+  private menuTarget(wrapper: XElement): string {
+    const sequencing = childElementsOf(wrapper, 'imsss:sequencing')[0];
+    const control = sequencing ? childElementsOf(sequencing, 'imsss:controlMode')[0] : undefined;
+    const flows = control ? getAttribute(control, 'flow') === 'true' : false;
+    if (flows || this.out === '1.2') return getAttribute(wrapper, 'identifier') as string;
+    return this.scoItems[0]?.identifier ?? (getAttribute(wrapper, 'identifier') as string);
+  }
+
+  // ── identifiers ───────────────────────────────────────────────────────────
+
+  private assignIdentifiers(elements: XmlElement[], what: 'item' | 'resource'): void {
+    const stack = [...elements].reverse();
+    while (stack.length > 0) {
+      const el = stack.pop() as XmlElement;
+      this.assignId(el, el.getAttribute('identifier') ?? '', what);
+      if (what === 'item') {
+        const children = childElements(el).filter((child) => this.isCpNamed(child, 'item'));
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      }
+    }
+  }
+
+  private assignId(el: XmlElement, rawId: string, kind: keyof PackageConverter['idMaps']): void {
+    const old = normalizeText(rawId);
+    const id = this.context.ids.claim(`${this.source.prefix}_${old || 'id'}`);
+    this.elementIds.set(el, id);
+    const map = this.idMaps[kind];
+    if (old && !map.has(old)) map.set(old, id);
+  }
+
+  private reference(
+    value: string,
+    what: 'resource' | 'sequencing collection entry',
+    owner: string,
+  ): string | null {
+    const id = (what === 'resource' ? this.idMaps.resource : this.idMaps.sequencing).get(
+      normalizeText(value),
+    );
+    if (!id) {
+      this.notes.add(
+        `${this.source.label}: ${owner} refers to the ${what} "${value}", which does not exist; the reference was left out.`,
+      );
+      return null;
+    }
+    return id;
+  }
+
+  private globalId(value: string): string {
+    return `${this.source.prefix}.${value.trim()}`;
+  }
+
+  // ── items ─────────────────────────────────────────────────────────────────
+
+  private convertItem(item: XmlElement, depth: number): XElement[] {
+    if (depth > MAX_ITEM_DEPTH) {
+      throw new MergeError(
+        `The package ${this.source.label} nests its items too deeply to merge.`,
+        'PACKAGE_INVALID',
+      );
+    }
+    const id = this.elementIds.get(item) as string;
+    const attributes: Array<[string, string]> = [['identifier', id]];
+    let resourceRef: string | null = null;
+    let parameters: string | null = null;
+    for (const attribute of item.attributes) {
+      const local = attribute.localName;
+      if (!attribute.namespaceURI && local === 'identifier') continue;
+      if (!attribute.namespaceURI && local === 'identifierref') {
+        const value = attribute.value.trim();
+        if (value)
+          resourceRef = this.reference(
+            value,
+            'resource',
+            `the item "${normalizeText(item.getAttribute('identifier') ?? '')}"`,
+          );
+        continue;
+      }
+      if (!attribute.namespaceURI && local === 'parameters') {
+        parameters = attribute.value;
+        continue;
+      }
+      const converted = this.convertAttribute(attribute);
+      if (converted) attributes.push(converted);
+    }
+
+    const titleElement = firstChildNamed(item, 'title', isCp);
+    const title = titleElement ? cleanTitle(textOf(titleElement)) : '';
+    const launchesSco = resourceRef !== null && this.isScoResource(item);
+    const hasChildItems = childElements(item).some((child) => this.isCpNamed(child, 'item'));
+    // SCORM 2004 lets only leaf items launch: the content becomes the cluster's first child.
+    const splitLeaf = this.out === '2004' && resourceRef !== null && hasChildItems;
+    const leafId = splitLeaf ? this.context.ids.claim(`${id}_content`) : null;
+    // Listed before the children, in the order an LMS shows them.
+    if (launchesSco) this.scoItems.push({ identifier: leafId ?? id, title });
+
+    const childItems: XElement[] = [];
+    const others: XNode[] = [];
+    let titleNode: XElement | null = null;
+    let metadataNode: XElement | null = null;
+    const scorm12: Record<string, string> = {};
+    for (const child of childElements(item)) {
+      if (this.isCpNamed(child, 'title')) titleNode = this.cloneGeneric(child);
+      else if (this.isCpNamed(child, 'item')) childItems.push(...this.convertItem(child, depth + 1));
+      else if (this.isCpNamed(child, 'metadata')) metadataNode = this.convertMetadata(child, false);
+      else if (isAdlcp(child.namespaceURI) && this.source.family === '1.2') {
+        const local = child.localName.toLowerCase();
+        if (this.upgrade) scorm12[local] = textOf(child).trim();
+        else if (local === 'prerequisites') {
+          const clone = this.cloneGeneric(child);
+          clone.children = [textNode(rewritePrerequisiteIds(textOf(child), this.idMaps.item))];
+          others.push(clone);
+        } else others.push(this.cloneGeneric(child));
+      } else others.push(this.cloneGeneric(child));
+    }
+    if (this.upgrade) others.unshift(...this.scorm12ItemExtensions(scorm12, id));
+
+    if (leafId !== null) {
+      const leafChildren: XNode[] = [this.cp('title', [textNode(title || 'Content')])];
+      // Converted 1.2 settings belong to the content, not the cluster.
+      if (this.upgrade) leafChildren.push(...others.splice(0));
+      const leafAttributes: Array<[string, string]> = [
+        ['identifier', leafId],
+        ['identifierref', resourceRef as string],
+      ];
+      if (parameters !== null) leafAttributes.push(['parameters', parameters]);
+      childItems.unshift(element(this.ns.qualify(this.ns.cp, 'item'), leafAttributes, leafChildren));
+    } else {
+      if (resourceRef !== null) attributes.push(['identifierref', resourceRef]);
+      if (parameters !== null) attributes.push(['parameters', parameters]);
+    }
+
+    const children: XNode[] = [];
+    children.push(titleNode ?? this.cp('title', [textNode(title || 'Untitled')]));
+    children.push(...childItems);
+    if (metadataNode) children.push(metadataNode);
+    children.push(...others);
+    return [element(this.ns.qualify(this.ns.cp, 'item'), attributes, children)];
+  }
+
+  private isScoResource(item: XmlElement): boolean {
+    return this.scoResources.has(normalizeText(item.getAttribute('identifierref') ?? ''));
+  }
+
+  /** SCORM 1.2 item extensions in their SCORM 2004 form, in the order ADL lists them. */
+  private scorm12ItemExtensions(values: Record<string, string>, itemId: string): XElement[] {
+    const result: XElement[] = [];
+    const action = values['timelimitaction'];
+    if (action !== undefined) {
+      if (TIME_LIMIT_ACTIONS.has(action)) result.push(textElement('adlcp:timeLimitAction', action));
+      else
+        this.notes.add(
+          `${this.source.label}: the item "${itemId}" has an unknown timelimitaction "${action}"; it was left out.`,
+        );
+    }
+    if (values['datafromlms'] !== undefined)
+      result.push(textElement('adlcp:dataFromLMS', values['datafromlms']));
+    const sequencing: XElement[] = [];
+    if (values['maxtimeallowed'] !== undefined) {
+      const duration = timespanToIsoDuration(values['maxtimeallowed']);
+      if (duration)
+        sequencing.push(element('imsss:limitConditions', { attemptAbsoluteDurationLimit: duration }));
+      else
+        this.notes.add(
+          `${this.source.label}: the item "${itemId}" has an unreadable maxtimeallowed; it was left out.`,
+        );
+    }
+    if (values['masteryscore'] !== undefined) {
+      const measure = masteryScoreToMeasure(values['masteryscore']);
+      if (measure) {
+        sequencing.push(
+          element('imsss:objectives', {}, [
+            element('imsss:primaryObjective', { satisfiedByMeasure: 'true' }, [
+              textElement('imsss:minNormalizedMeasure', measure),
+            ]),
+          ]),
+        );
+      } else {
+        this.notes.add(
+          `${this.source.label}: the item "${itemId}" has an unreadable masteryscore; it was left out.`,
+        );
+      }
+    }
+    if (sequencing.length > 0) result.push(element('imsss:sequencing', {}, sequencing));
+    if (values['prerequisites'] !== undefined) {
+      this.notes.add(
+        `${this.source.label}: SCORM 1.2 prerequisites have no direct SCORM 2004 equivalent and were left out; the modules can be taken in any order.`,
+      );
+    }
+    return result;
+  }
+
+  // ── resources ─────────────────────────────────────────────────────────────
+
+  private convertResource(resource: XmlElement, resourcesBase: string): XElement {
+    const base = joinBase(resourcesBase, xmlBase(resource));
+    const id = this.elementIds.get(resource) as string;
+    const isSco = attributeValue(resource, 'scormtype', true)?.trim().toLowerCase() === 'sco';
+    const throughAdapter = this.upgrade && isSco;
+    const attributes: Array<[string, string]> = [['identifier', id]];
+    let scormTypeWritten = false;
+    for (const attribute of resource.attributes) {
+      const local = attribute.localName;
+      if (!attribute.namespaceURI && local === 'identifier') continue;
+      if (!attribute.namespaceURI && local === 'href') {
+        const href = relocate(this.source.folder, base, attribute.value);
+        if (throughAdapter) {
+          this.adapterLaunches.set(id, href);
+          attributes.push(['href', `${ADAPTER_PAGE}?sco=${encodeURIComponent(id)}`]);
+        } else {
+          attributes.push(['href', href]);
+        }
+        continue;
+      }
+      if (local.toLowerCase() === 'scormtype') {
+        if (!scormTypeWritten)
+          attributes.push([this.ns.scormTypeAttribute, attribute.value.trim().toLowerCase()]);
+        scormTypeWritten = true;
+        continue;
+      }
+      const converted = this.convertAttribute(attribute);
+      if (converted) attributes.push(converted);
+    }
+    const children: XNode[] = [];
+    for (const child of childElements(resource)) {
+      if (this.isCpNamed(child, 'metadata')) children.push(this.convertMetadata(child, false));
+      else if (this.isCpNamed(child, 'file')) {
+        const file = this.cloneGeneric(child, { href: (value) => relocate(this.source.folder, base, value) });
+        const metadata = childElements(child).find((el) => this.isCpNamed(el, 'metadata'));
+        if (metadata) file.children = [this.convertMetadata(metadata, false)];
+        children.push(file);
+      } else if (this.isCpNamed(child, 'dependency')) {
+        const ref = this.reference(
+          child.getAttribute('identifierref') ?? '',
+          'resource',
+          `the resource "${normalizeText(resource.getAttribute('identifier') ?? '')}"`,
+        );
+        if (ref) children.push(this.cp('dependency', [], { identifierref: ref }));
+      } else children.push(this.cloneGeneric(child));
+    }
+    if (throughAdapter) {
+      const firstOther = children.findIndex(
+        (child) => child.kind === 'element' && !['file', 'dependency', 'metadata'].includes(child.name),
+      );
+      const dependency = this.cp('dependency', [], { identifierref: this.context.adapterResourceId });
+      if (firstOther === -1) children.push(dependency);
+      else children.splice(firstOther, 0, dependency);
+    }
+    return element(this.ns.qualify(this.ns.cp, 'resource'), attributes, children);
+  }
+
+  // ── metadata ──────────────────────────────────────────────────────────────
+
+  /**
+   * Keeps metadata, with adlcp:location paths following their files. At package level the
+   * schema/schemaversion lines are dropped (they described the old package). SCORM 1.2 inline
+   * LOM cannot sit in a 2004 manifest, so it moves to a file that adlcp:location points at.
+   */
+  private convertMetadata(metadata: XmlElement, packageLevel: boolean): XElement {
+    const children: XNode[] = [];
+    for (const child of childElements(metadata)) {
+      const local = child.localName;
+      if (packageLevel && isCp(child.namespaceURI) && (local === 'schema' || local === 'schemaversion'))
+        continue;
+      if (isAdlcp(child.namespaceURI) && local === 'location') {
+        const path = textOf(child).trim();
+        children.push(
+          textElement(this.ns.qualify(this.ns.adlcp, 'location'), relocate(this.source.folder, '', path)),
+        );
+        continue;
+      }
+      if (this.upgrade && isImsmd12(child.namespaceURI)) {
+        const name = `${SUPPORT_FOLDER}metadata/${this.source.prefix}-${this.generatedFiles.length + 1}.xml`;
+        this.generatedFiles.push({ name, data: Buffer.from(standaloneXml(child), 'utf8') });
+        children.push(textElement(this.ns.qualify(this.ns.adlcp, 'location'), name));
+        continue;
+      }
+      children.push(this.cloneGeneric(child));
+    }
+    return this.cp('metadata', children);
+  }
+
+  // ── generic copy ──────────────────────────────────────────────────────────
+
+  /**
+   * Copies an element with output prefixes, rewriting the references SCORM defines:
+   * sequencing IDs/IDRefs, global objective ids and shared-data target ids.
+   */
+  private cloneGeneric(
+    source: XmlElement,
+    attributeRewrites: Record<string, (value: string) => string> = {},
+  ): XElement {
+    const attributes: Array<[string, string]> = [];
+    const ns = source.namespaceURI;
+    const local = source.localName;
+    for (const attribute of source.attributes) {
+      const name = attribute.localName;
+      if (!attribute.namespaceURI && attributeRewrites[name]) {
+        attributes.push([name, attributeRewrites[name](attribute.value)]);
+        continue;
+      }
+      if (isImsss(ns) && local === 'sequencing' && !attribute.namespaceURI && name === 'ID') {
+        attributes.push([
+          'ID',
+          this.elementIds.get(source) ?? this.context.ids.claim(`${this.source.prefix}_${attribute.value}`),
+        ]);
+        continue;
+      }
+      if (isImsss(ns) && local === 'sequencing' && !attribute.namespaceURI && name === 'IDRef') {
+        const ref = this.reference(attribute.value, 'sequencing collection entry', 'a sequencing element');
+        if (ref) attributes.push(['IDRef', ref]);
+        continue;
+      }
+      if (!attribute.namespaceURI && name === 'targetObjectiveID' && (isImsss(ns) || ns === NS.adlseq)) {
+        attributes.push([name, this.globalId(attribute.value)]);
+        continue;
+      }
+      if (!attribute.namespaceURI && name === 'targetID' && isAdlcp(ns)) {
+        attributes.push([name, this.globalId(attribute.value)]);
+        continue;
+      }
+      const converted = this.convertAttribute(attribute);
+      if (converted) attributes.push(converted);
+    }
+    const children: XNode[] = [];
+    for (const node of source.children) {
+      children.push(node.kind === 'element' ? this.cloneGeneric(node) : textNode(node.text));
+    }
+    return element(this.qualifyElement(source), attributes, children);
+  }
+
+  private qualifyElement(source: XmlElement): string {
+    const ns = source.namespaceURI;
+    const local = source.localName;
+    if (isCp(ns)) return this.ns.qualify(this.ns.cp, local);
+    if (isAdlcp(ns)) return this.ns.qualify(this.ns.adlcp, local);
+    return this.ns.qualify(ns as string, local);
+  }
+
+  private convertAttribute(attribute: XmlAttribute): [string, string] | null {
+    const local = attribute.localName;
+    const ns = attribute.namespaceURI;
+    if (ns === XMLNS_NS || attribute.name === 'xmlns' || attribute.name.startsWith('xmlns:')) return null;
+    if (ns === XML_NS && local === 'base') return null; // folded into the hrefs
+    if (!ns) return [local, attribute.value];
+    if (isAdlcp(ns)) return [this.ns.qualify(this.ns.adlcp, local), attribute.value];
+    return [this.ns.qualify(ns, local), attribute.value];
+  }
+
+  private isCpNamed(el: XmlElement, localName: string): boolean {
+    return el.localName === localName && isCp(el.namespaceURI);
+  }
+
+  private cp(localName: string, children: XNode[], attributes: Record<string, string> = {}): XElement {
+    return element(this.ns.qualify(this.ns.cp, localName), attributes, children);
+  }
+}
+
+/** Appends an xml:base; authors forget its trailing slash, but always mean a folder. */
+export function joinBase(outer: string, inner: string): string {
+  const trimmed = inner.trim();
+  if (!trimmed) return outer;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) || trimmed.startsWith('/'))
+    return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+  return outer + (trimmed.endsWith('/') ? trimmed : `${trimmed}/`);
+}
+
+const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
+
+/**
+ * A package-relative href (with its xml:base chain) as a path from the merged zip's root:
+ * `folder/` + base + href, with `.` and `x/..` segments folded and the query and fragment kept.
+ * URLs and server-absolute paths are left as they are.
+ */
+export function relocate(folder: string, base: string, href: string): string {
+  const trimmed = href.trim();
+  if (EXTERNAL.test(trimmed) || trimmed.startsWith('/')) return trimmed;
+  if (EXTERNAL.test(base) || base.startsWith('/')) return base + trimmed;
+  const split = /[?#]/.exec(trimmed);
+  const path = split ? trimmed.slice(0, split.index) : trimmed;
+  const tail = split ? trimmed.slice(split.index) : '';
+  const segments: string[] = [];
+  let climbs = 0;
+  for (const segment of (base + path).replace(/\\/g, '/').split('/')) {
+    if (segment === '.' || (segment === '' && segments.length > 0)) continue;
+    if (segment === '') continue;
+    if (segment === '..') {
+      if (segments.length > 0) segments.pop();
+      else climbs++;
+      continue;
+    }
+    segments.push(segment);
+  }
+  const trailing = path.endsWith('/') && segments.length > 0 ? '/' : '';
+  return folder + '../'.repeat(climbs) + segments.join('/') + trailing + tail;
+}
+
+/** An element from the source as its own small XML document (namespaces declared on it). */
+function standaloneXml(source: XmlElement): string {
+  const table = new Map<string, string>();
+  const convert = (el: XmlElement): XElement => {
+    const qualify = (ns: string | null, local: string): string => {
+      if (!ns) return local;
+      if (ns === XML_NS) return `xml:${local}`;
+      let prefix = table.get(ns);
+      if (prefix === undefined) {
+        prefix = table.size === 0 ? '' : `ns${table.size}`;
+        table.set(ns, prefix);
+      }
+      return prefix ? `${prefix}:${local}` : local;
+    };
+    const attributes: Array<[string, string]> = [];
+    for (const attribute of el.attributes) {
+      if (
+        attribute.namespaceURI === XMLNS_NS ||
+        attribute.name === 'xmlns' ||
+        attribute.name.startsWith('xmlns:')
+      )
+        continue;
+      attributes.push([qualify(attribute.namespaceURI, attribute.localName), attribute.value]);
+    }
+    const name = qualify(el.namespaceURI, el.localName);
+    const children: XNode[] = [];
+    for (const node of el.children)
+      children.push(node.kind === 'element' ? convert(node) : textNode(node.text));
+    return element(name, attributes, children);
+  };
+  const root = convert(source);
+  for (const [uri, prefix] of table) root.attributes.unshift([prefix ? `xmlns:${prefix}` : 'xmlns', uri]);
+  return serializeXml(root);
+}
