@@ -11,14 +11,10 @@ export { DEFAULT_PACKAGE_LIMITS, type PackageLimits } from './lib/package-limits
 export type { ScormFamily } from './lib/manifest/scorm-version';
 
 // Merge
+export { mergePackages, MENU_PAGE } from './lib/merge/merge-packages';
+export { courseTitle, defaultCourseTitle } from './lib/merge/course-title';
 export {
-  mergePackages,
-  courseTitle,
-  defaultCourseTitle,
   MergeError,
-  MENU_PAGE,
-  ADAPTER_PAGE,
-  SUPPORT_FOLDER,
   type MergeErrorCode,
   type MergeHooks,
   type MergeInput,
@@ -27,7 +23,8 @@ export {
   type MergeResult,
   type MergedModule,
   type MergedScormVersion,
-} from './lib/merge';
+} from './lib/merge/merge-types';
+export { ADAPTER_PAGE, SUPPORT_FOLDER } from './lib/merge/package-converter';
 
 // Read a package's files by random access
 export {

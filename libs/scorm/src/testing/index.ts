@@ -11,3 +11,12 @@ export {
 export { removeTempFiles, writeTempFile } from './temp-file';
 export { recordRows, yauzlRecordRows, type ZipRecordRow } from './zip-records';
 export { seededRandom } from './seeded-random';
+export { writeFixtureFiles, type FixtureFiles } from './merge-fixtures';
+export {
+  compareCopiedFiles,
+  inspectMergedManifest,
+  readManifestText,
+  readStoredEntries,
+  validateWithXmllint,
+  xmllintAvailable,
+} from './merged-package-checks';

@@ -9,7 +9,10 @@ import { parseXmlSafely } from '../lib/xml/safe-xml-parser';
 import { attributeValue, childElements, textOf, walkElements } from '../lib/xml/xml-elements';
 import type { XmlElement } from '../lib/xml/xml-reader';
 import { openZipArchive, type ZipArchive, type ZipEntryInfo } from '../lib/zip/zip-archive';
-import { SCORM12_SCHEMA_FILES, SCORM2004_4TH_SCHEMA_FILES } from '../lib/merge/schemas/schema-files.generated';
+import {
+  SCORM12_SCHEMA_FILES,
+  SCORM2004_4TH_SCHEMA_FILES,
+} from '../lib/merge/schemas/schema-files.generated';
 
 export function xmllintAvailable(): boolean {
   return spawnSync('xmllint', ['--version']).status === 0;

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DescriptionSourceValue, PackagesService, SqliteConnection, TaskStatus } from '@scorm-merge/packages';
+import {
+  type DescriptionSourceValue,
+  PackagesService,
+  SqliteConnection,
+  TaskStatus,
+} from '@scorm-merge/packages';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import { DescriptionCacheStore } from '../cache/description-cache.store';

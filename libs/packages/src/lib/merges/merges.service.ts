@@ -74,4 +74,3 @@ export class MergesService {
     return this.merges.findOneBy({ id: mergeId, sessionId });
   }
 }
-
