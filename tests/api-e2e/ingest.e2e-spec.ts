@@ -182,6 +182,29 @@ describe('ingest through the real server process', () => {
     expect(listFiles(join(dataDir, 'uploads')).sort()).toEqual(stored.sort());
   });
 
+  it('removing a package deletes its stored zip and keeps the others', async () => {
+    const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
+      server.url,
+      'mutation { createSession { id } }',
+    );
+    const upload = await uploadPackages(server.url, createSession.id, [
+      { name: 'keep.zip', data: buildScorm12Package({ title: 'Keep' }) },
+      { name: 'drop.zip', data: buildScorm2004Package({ title: 'Drop' }) },
+    ]);
+    const [keep, drop] = upload.body as PackageView[];
+    const folder = join(dataDir, 'uploads', createSession.id);
+    expect(readdirSync(folder).sort()).toEqual([`${drop.id}.zip`, `${keep.id}.zip`].sort());
+
+    const removed = await graphqlOk<{ removePackage: SessionView }>(
+      server.url,
+      `mutation ($id: ID!, $pkg: ID!) { removePackage(sessionId: $id, packageId: $pkg) { ${SESSION_FIELDS} } }`,
+      { id: createSession.id, pkg: drop.id },
+    );
+    expect(removed.removePackage.packages.map((p) => p.title)).toEqual(['Keep']);
+    // Gone by the time the mutation answers, not some time later.
+    expect(readdirSync(folder)).toEqual([`${keep.id}.zip`]);
+  });
+
   it('gives clear request-level errors and per-file errors without side effects', async () => {
     const unknown = await uploadPackages(server.url, 'AAAAAAAAAAAAAAAAAAAAAA', [
       { name: 'a.zip', data: buildScorm12Package({ title: 'A' }) },

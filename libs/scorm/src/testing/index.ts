@@ -20,3 +20,4 @@ export {
   validateWithXmllint,
   xmllintAvailable,
 } from './merged-package-checks';
+export { sharedFixturesDir } from './shared-fixtures';

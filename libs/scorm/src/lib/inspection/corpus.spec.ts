@@ -1,22 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { recordRows, yauzlRecordRows } from '../../testing';
+import { join } from 'node:path';
+import { recordRows, sharedFixturesDir, yauzlRecordRows } from '../../testing';
 import { inspectPackage } from './package-inspector';
 import { describePackageLocally } from './package-summary';
 import { withZipArchive } from '../zip/zip-archive';
 
-/** The folder holding nx.json, found from here so the test runs from any cwd. */
-function workspaceRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'nx.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('nx.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
-
-const dir = resolve(workspaceRoot(), '..', 'shared', 'fixtures', 'scorm');
+const dir = sharedFixturesDir('scorm') ?? '../shared/fixtures/scorm';
 
 interface Expected {
   scormVersion: string;

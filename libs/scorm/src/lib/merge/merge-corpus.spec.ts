@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { inspectPackage } from '../inspection/package-inspector';
 import type { MergeInput } from './merge-types';
 import { mergePackages } from './merge-packages';
 import { expectSoundMerge } from '../../testing/merge-assertions';
 import { xmllintAvailable } from '../../testing/merged-package-checks';
+import { sharedFixturesDir } from '../../testing/shared-fixtures';
 
-const dir = resolve(__dirname, '../../../../../../../shared/fixtures/scorm');
+const dir = sharedFixturesDir('scorm') ?? '../shared/fixtures/scorm';
 // The corpus is not ours to ship; a fresh clone has none.
 const describeCorpus = existsSync(dir) ? describe : describe.skip;
 if (!existsSync(dir)) console.warn(`Skipping the SCORM corpus merges: ${dir} is absent.`);

@@ -1,7 +1,7 @@
 import { DOMParser, type Element as DomElement, type Node as DomNode } from '@xmldom/xmldom';
-import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { buildScormManifest, seededRandom } from '../../testing';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildScormManifest, seededRandom, sharedFixturesDir } from '../../testing';
 import { textOf } from './xml-elements';
 import { readXml, XML_NAMESPACE, XMLNS_NAMESPACE, type XmlElement, XmlSyntaxError } from './xml-reader';
 import { openZipArchive } from '../zip/zip-archive';
@@ -286,8 +286,8 @@ describe('readXml against xmldom', () => {
     expect(bothAccepted).toBeGreaterThan(300);
   });
 
-  const corpus = resolve(__dirname, '../../../../../../shared/fixtures/scorm');
-  const zips = existsSync(corpus) ? readdirSync(corpus).filter((name) => name.endsWith('.zip')) : [];
+  const corpus = sharedFixturesDir('scorm') ?? '';
+  const zips = corpus ? readdirSync(corpus).filter((name) => name.endsWith('.zip')) : [];
   if (zips.length === 0) {
     // A user's fresh clone has no corpus: the skip says so instead of passing with nothing checked.
     it.skip('builds the same tree for every corpus manifest (../shared/fixtures/scorm is absent)', () =>
