@@ -19,4 +19,4 @@ npm ci --no-audit --no-fund
 
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI=${CI:-true}
 npx prettier --check .
-npx nx run-many -t lint test e2e play --parallel=1 --outputStyle=stream
+npx nx run-many -t lint test e2e play security --parallel=1 --outputStyle=stream
