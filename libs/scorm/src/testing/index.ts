@@ -21,3 +21,4 @@ export {
   xmllintAvailable,
 } from './merged-package-checks';
 export { sharedFixturesDir } from './shared-fixtures';
+export { forgeCrc32 } from './crc32-forgery';

@@ -11,6 +11,8 @@ export interface ZipEntrySpec {
   encrypted?: boolean;
   /** Overrides the uncompressed size written into both headers (a lying header). */
   declaredUncompressedSize?: number;
+  /** Overrides the CRC-32 written into both headers (damaged or altered data). */
+  declaredCrc32?: number;
 }
 
 const DOS_TIME = 0; // 00:00:00
@@ -35,7 +37,7 @@ export function buildZip(entries: ZipEntrySpec[]): Buffer {
     if (spec.encrypted) body = Buffer.concat([Buffer.alloc(12, 0xaa), body]);
     const name = Buffer.from(spec.name, 'utf8');
     const flags = FLAG_UTF8 | (spec.encrypted ? FLAG_ENCRYPTED : 0);
-    const crc = crc32(raw) >>> 0;
+    const crc = (spec.declaredCrc32 ?? crc32(raw)) >>> 0;
     const size = spec.declaredUncompressedSize ?? raw.length;
 
     const local = Buffer.alloc(30);

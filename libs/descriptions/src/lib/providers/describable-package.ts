@@ -8,6 +8,6 @@ export interface DescribablePackage {
   lomDescription: string | null;
   contentSample: string;
   outline: string[];
-  /** sha256 of the zip; keys the AI description cache. */
+  /** sha256 of the manifest and the content sample (what a description is made from); keys the AI description cache. */
   contentHash: string | null;
 }

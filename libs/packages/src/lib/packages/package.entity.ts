@@ -29,7 +29,7 @@ export class PackageEntity {
   @Column({ type: 'integer' })
   sizeBytes!: number;
 
-  /** Fingerprint of the package's files (see contentFingerprint); keys the description cache. */
+  /** sha256 of the manifest and content sample (see descriptionSourceHash); keys the description cache. */
   @Column({ type: 'text', nullable: true })
   contentHash!: string | null;
 

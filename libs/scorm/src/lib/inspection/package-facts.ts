@@ -27,7 +27,7 @@ export interface PackageFacts {
   warnings: string[];
   /** Bounded plain text from the SCO launch pages, for descriptions. */
   contentSample: string;
-  /** Fingerprint of the files' names, sizes and CRCs plus the manifest: equal for identical packages. */
+  /** sha256 of what a description is written from, the manifest and the content sample: keys the description cache. */
   contentHash: string;
   entryCount: number;
   /** Sum of the uncompressed sizes the zip declares. */

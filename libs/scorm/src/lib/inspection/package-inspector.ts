@@ -1,5 +1,5 @@
 import { checkArchive } from './archive-checks';
-import { contentFingerprint } from './content-fingerprint';
+import { descriptionSourceHash } from './description-source-hash';
 import { buildContentSample } from './content-sample';
 import { titleFromFilename } from './filename-title';
 import { findLom, type LomSummary, readLom } from '../manifest/lom-metadata';
@@ -94,6 +94,7 @@ async function inspectArchive(
   }
   const outlineItems = items.filter((item) => item.title !== '');
 
+  const contentSample = await buildContentSample(archive, launchPages, limits.contentSampleChars);
   return {
     title: cleanTitle(lom.title ?? '') || organization?.title || titleFromFilename(filename),
     scormVersion: manifest.scormVersion,
@@ -106,8 +107,8 @@ async function inspectArchive(
     outline: outlineItems.map((item) => item.title),
     outlineLevels: outlineItems.map((item) => item.depth),
     warnings,
-    contentSample: await buildContentSample(archive, launchPages, limits.contentSampleChars),
-    contentHash: contentFingerprint(archive.entries, manifestBytes),
+    contentSample,
+    contentHash: descriptionSourceHash(manifestBytes, contentSample),
     entryCount: archive.entries.length,
     uncompressedBytes: totals.uncompressedBytes,
   };

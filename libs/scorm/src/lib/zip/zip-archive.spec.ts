@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import yazl from 'yazl';
 import {
   buildZip,
@@ -67,6 +67,27 @@ describe('openZipArchive', () => {
       });
     },
   );
+
+  // A head read is what feeds descriptions and their cache: the bytes after the head count too.
+  it.each([
+    ['small stored', 2_000, 'store'],
+    ['small deflated', 2_000, 'deflate'],
+    ['large stored', 700_000, 'store'],
+    ['large deflated', 700_000, 'deflate'],
+  ] as const)('checks the whole CRC-32 of a %s entry on a head read', async (_label, size, method) => {
+    const data = Buffer.alloc(size, 'y');
+    const good = zipFile([{ name: 'page.html', data, method }]);
+    const bad = zipFile([{ name: 'page.html', data, method, declaredCrc32: crc32(data) ^ 0x10 }]);
+    await withZipArchive(good, {}, async (archive) => {
+      expect((await archive.readEntryHead(archive.entries[0], 100)).toString()).toBe('y'.repeat(100));
+    });
+    await withZipArchive(bad, {}, async (archive) => {
+      await expect(archive.readEntryHead(archive.entries[0], 100)).rejects.toThrow(
+        'The zip archive is damaged: "page.html" fails its checksum.',
+      );
+      await expect(archive.readEntry(archive.entries[0], size)).rejects.toThrow('fails its checksum');
+    });
+  });
 
   it('refuses a small entry whose deflated data or local header is damaged', async () => {
     const zip = buildZip([{ name: 'a.txt', data: 'some text '.repeat(200) }]);

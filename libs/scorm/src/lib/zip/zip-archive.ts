@@ -21,7 +21,10 @@ export interface ZipArchive {
   readonly fileSize: number;
   /** The whole entry, decompressed and CRC-checked; rejects once more than maxBytes come out. */
   readEntry(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer>;
-  /** At most the first maxBytes of the entry (for previews); never reads further. */
+  /**
+   * At most the first maxBytes of the entry (for samples); the rest is still inflated to check the
+   * whole entry's CRC-32, so a damaged or altered entry is refused even where only its head is used.
+   */
   readEntryHead(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer>;
   /**
    * A stream of the entry's data. `raw: true` gives the stored (still compressed) bytes,
@@ -130,12 +133,7 @@ class DescriptorZipArchive implements ZipArchive {
     if (entry.uncompressedSize > maxBytes) {
       throw tooLarge(entry, maxBytes);
     }
-    const data = await this.collect(entry, maxBytes, false);
-    // The directory checks sizes but not CRCs; a full read is where a damaged entry shows.
-    if (crc32(data) >>> 0 !== entry.crc32 >>> 0) {
-      throw new PackageError(`The zip archive is damaged: "${entry.name}" fails its checksum.`);
-    }
-    return data;
+    return this.collect(entry, maxBytes, false);
   }
 
   readEntryHead(entry: ZipEntryInfo, maxBytes: number): Promise<Buffer> {
@@ -232,17 +230,23 @@ class DescriptorZipArchive implements ZipArchive {
     return data;
   }
 
+  /**
+   * The entry's data, or its first `maxBytes` when `truncate`; either way every byte of the entry is
+   * checked against its CRC-32. The directory checks sizes but not CRCs, and what is read is trusted
+   * (it feeds descriptions and their cache), so a head read still inflates the rest to check it.
+   */
   private async collect(entry: ZipEntryInfo, maxBytes: number, truncate: boolean): Promise<Buffer> {
     if (isSmallEntry(entry)) {
       const data = this.readSmallEntry(entry);
-      if (data.length <= maxBytes) return data;
-      if (truncate) return data.subarray(0, maxBytes);
-      throw tooLarge(entry, maxBytes);
+      if (data.length > maxBytes && !truncate) throw tooLarge(entry, maxBytes);
+      checkCrc(entry, crc32(data));
+      return data.length <= maxBytes ? data : data.subarray(0, maxBytes);
     }
     const stream = await this.openEntryStream(entry);
     return new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      let crc = 0;
       let settled = false;
       const finish = (error: unknown, data?: Buffer) => {
         if (settled) return;
@@ -254,20 +258,24 @@ class DescriptorZipArchive implements ZipArchive {
         else resolve(data ?? Buffer.alloc(0));
       };
       stream.on('data', (chunk: Buffer) => {
+        crc = crc32(chunk, crc);
+        if (size >= maxBytes) return; // the head is complete: the rest only feeds the checksum
         if (size + chunk.length > maxBytes) {
-          if (truncate) {
-            chunks.push(chunk.subarray(0, maxBytes - size));
-            finish(null, Buffer.concat(chunks));
-          } else {
-            finish(tooLarge(entry, maxBytes));
-          }
-          return;
+          if (!truncate) return finish(tooLarge(entry, maxBytes));
+          chunk = chunk.subarray(0, maxBytes - size);
         }
         size += chunk.length;
         chunks.push(chunk);
       });
       stream.on('error', (err: Error) => finish(toPackageError(err, entry.name)));
-      stream.on('end', () => finish(null, Buffer.concat(chunks, size)));
+      stream.on('end', () => {
+        try {
+          checkCrc(entry, crc);
+          finish(null, Buffer.concat(chunks, size));
+        } catch (error) {
+          finish(error);
+        }
+      });
     });
   }
 }
@@ -308,6 +316,12 @@ function unsupportedMethod(record: ZipRecord): PackageError {
 
 function tooLarge(entry: ZipEntryInfo, maxBytes: number): PackageError {
   return new PackageError(`"${entry.name}" is larger than the ${formatBytes(maxBytes)} allowed for it.`);
+}
+
+function checkCrc(entry: ZipEntryInfo, crc: number): void {
+  if (crc >>> 0 !== entry.crc32 >>> 0) {
+    throw new PackageError(`The zip archive is damaged: "${entry.name}" fails its checksum.`);
+  }
 }
 
 function isSmallEntry(entry: ZipEntryInfo): boolean {
