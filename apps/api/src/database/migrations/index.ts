@@ -2,6 +2,7 @@ import { InitialSchema1764350000000 } from './1764350000000-initial-schema';
 import { Merges1764350100000 } from './1764350100000-merges';
 import { DescriptionTasks1764350200000 } from './1764350200000-description-tasks';
 import { ContentKeyedDescriptionCache1764350300000 } from './1764350300000-content-keyed-description-cache';
+import { MergeWarnings1764350400000 } from './1764350400000-merge-warnings';
 
 /** Listed by hand: the server is bundled, so migrations cannot be found by a file glob. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Merges1764350100000,
   DescriptionTasks1764350200000,
   ContentKeyedDescriptionCache1764350300000,
+  MergeWarnings1764350400000,
 ];

@@ -17,6 +17,8 @@ export interface Merge {
   downloadUrl: string | null;
   sizeBytes: number | null;
   error: string | null;
+  /** What the merge adapted or left out, in plain words. */
+  warnings: string[];
   title: string | null;
   includeMenu: boolean | null;
   scormVersion: string | null;
@@ -39,6 +41,7 @@ export const MERGE_FIELDS = gql<Merge, never>`
     downloadUrl
     sizeBytes
     error
+    warnings
     title
     includeMenu
     scormVersion

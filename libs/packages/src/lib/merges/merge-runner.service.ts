@@ -61,6 +61,7 @@ export class MergeRunner implements OnApplicationBootstrap {
         step: 'Reading packages',
         progress: 0,
         error: null,
+        warnings: [],
       });
       const packages = await this.packages.findByIds(merge.packageIds);
       const byId = new Map(packages.map((p) => [p.id, p]));
@@ -94,8 +95,12 @@ export class MergeRunner implements OnApplicationBootstrap {
         },
       );
       await lastWrite;
+      if (result.warnings.length > 0) {
+        this.logger.warn({ msg: 'merge finished with warnings', mergeId, warnings: result.warnings });
+      }
       await this.update(merge, {
         status: TaskStatus.COMPLETED,
+        warnings: result.warnings,
         step: 'Done',
         progress: 100,
         outputPath,

@@ -15,6 +15,7 @@ export function toMergeView(merge: MergeEntity): MergeModel {
     downloadUrl: merge.status === TaskStatus.COMPLETED ? mergeDownloadUrl(merge) : null,
     sizeBytes: merge.sizeBytes,
     error: merge.error,
+    warnings: merge.warnings ?? [],
     title: merge.title,
     includeMenu: merge.includeMenu,
     scormVersion: merge.scormVersion,

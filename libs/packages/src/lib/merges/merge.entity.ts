@@ -57,6 +57,10 @@ export class MergeEntity {
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 
+  /** What the merge had to adapt or leave out, in plain words (MergeResult.warnings). */
+  @Column({ type: 'simple-json', default: () => "'[]'" })
+  warnings!: string[];
+
   @CreateDateColumn({ type: 'datetime' })
   createdAt!: Date;
 

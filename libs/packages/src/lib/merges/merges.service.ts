@@ -54,6 +54,7 @@ export class MergesService {
       scormVersion: null,
       outline: null,
       error: null,
+      warnings: [],
       finishedAt: null,
       // Milliseconds, so merges started within one second still list in order.
       createdAt: new Date(),

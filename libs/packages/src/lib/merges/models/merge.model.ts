@@ -48,6 +48,11 @@ export class MergeModel {
   @Field(() => String, { nullable: true, description: '"1.2" or "2004 4th Edition" once known.' })
   scormVersion!: string | null;
 
+  @Field(() => [String], {
+    description: 'What the merge had to adapt or leave out, in plain words (e.g. dropped 1.2 prerequisites).',
+  })
+  warnings!: string[];
+
   @Field(() => [MergedModuleModel], { description: 'The merged course outline, once COMPLETED.' })
   modules!: MergedModuleModel[];
 
