@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { workspaceRoot } from './workspace';
 
 export interface ApiServer {
@@ -16,15 +16,19 @@ export interface StartOptions {
   dataDir: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Another built copy of the server (default: the workspace's dist/apps/api/main.js), run from its folder. */
+  main?: string;
+  /** Node flags added to `npm start`'s. */
+  nodeFlags?: string[];
 }
 
 /** Starts the built server (`node dist/apps/api/main.js`, with `npm start`'s Node flags) as a real process on a free port. */
 export async function startApiServer(options: StartOptions): Promise<ApiServer> {
   const root = workspaceRoot();
-  const main = join(root, 'dist', 'apps', 'api', 'main.js');
+  const main = options.main ?? join(root, 'dist', 'apps', 'api', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build the API first (nx run api:build)`);
-  const child = spawn(process.execPath, [...startNodeFlags(root), main], {
-    cwd: root,
+  const child = spawn(process.execPath, [...startNodeFlags(root), ...(options.nodeFlags ?? []), main], {
+    cwd: options.main ? dirname(main) : root,
     env: {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '',
