@@ -191,6 +191,15 @@ describe('REST errors', () => {
         }),
         { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/JSON/) },
       ],
+      [
+        'JSON body over the 100 KB limit',
+        getJson(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `{ ${'__typename '.repeat(20_000)}}` }),
+        }),
+        { statusCode: 413, error: 'Payload Too Large', message: 'request entity too large' },
+      ],
     ];
     for (const [name, answer, expected] of cases) {
       const { status, body } = await answer;
