@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphql, graphqlOk, uploadPackages, type GraphQLResult } from '../support/api-client';
 import { startApiServer, type ApiServer } from '../support/api-server';
+import { subscriptionClient } from '../support/graphql-subscriptions';
 
 /** Honest errors: GraphQL codes, nothing raw or internal to a client, and one REST error shape. */
 
@@ -144,6 +145,44 @@ describe('GraphQL errors', () => {
     console.log(
       `SqliteError masked as INTERNAL_SERVER_ERROR in ${ms.toFixed(1)} ms; the detail is in the server log`,
     );
+  });
+});
+
+describe('GraphQL errors over graphql-ws', () => {
+  it('answers the same codes, and masks faults, on the socket', async () => {
+    const ws = subscriptionClient(server.url);
+    const firstAnswer = (query: string, variables: Record<string, unknown> = {}) =>
+      new Promise<GraphQLResult<unknown>>((resolve) => {
+        ws.client.subscribe(
+          { query, variables },
+          {
+            next: (result) => resolve(result as GraphQLResult<unknown>),
+            error: (errors) => resolve({ errors: errors as GraphQLResult<unknown>['errors'] }),
+            complete: () => undefined,
+          },
+        );
+      });
+    try {
+      const unknownSession = await firstAnswer(
+        'subscription { mergeProgress(sessionId: "nope") { progress } }',
+      );
+      expect(firstError(unknownSession)).toMatchObject({
+        message: 'Session nope not found',
+        path: ['mergeProgress'],
+        extensions: { code: 'NOT_FOUND' },
+      });
+      const sessionId = await createSession(server.url);
+      const fault = await withTableGone(join(root, 'data'), 'merge', () =>
+        firstAnswer('query ($id: ID!) { session(id: $id) { merges { id } } }', { id: sessionId }),
+      );
+      expect(firstError(fault)).toMatchObject({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+      for (const result of [unknownSession, fault]) expectNothingInternal(result);
+    } finally {
+      await ws.close();
+    }
   });
 });
 
