@@ -1,5 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -18,7 +19,9 @@ import { join } from 'node:path';
 import type { AppConfig } from './config/app-config';
 import { MIGRATIONS } from './database/migrations';
 import { WalCheckpointService } from './database/wal-checkpoint.service';
+import { RestExceptionFilter } from './errors/rest-exception.filter';
 import { ExplorerController } from './explorer/explorer.controller';
+import { graphqlHardening } from './graphql/graphql-hardening';
 import { HealthController } from './health/health.controller';
 
 export const DATABASE_FILE = 'scorm-merge.sqlite';
@@ -34,6 +37,7 @@ function builtInspectionWorker(): string | undefined {
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     mkdirSync(config.server.dataDir, { recursive: true });
+    const graphql = graphqlHardening(config);
     return {
       module: AppModule,
       imports: [
@@ -60,7 +64,9 @@ export class AppModule {
           sortSchema: true,
           playground: false,
           introspection: true,
-          subscriptions: { 'graphql-ws': { path: '/graphql' } },
+          // Limits and error masking, the same over HTTP and graphql-ws.
+          ...graphql.apollo,
+          subscriptions: { 'graphql-ws': { path: '/graphql', ...graphql.graphqlWs } },
         }),
         PackagesConfigModule.forRoot({
           dataDir: config.server.dataDir,
@@ -75,7 +81,15 @@ export class AppModule {
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
       ],
       controllers: [HealthController, ExplorerController],
-      providers: [WalCheckpointService],
+      providers: [
+        WalCheckpointService,
+        {
+          provide: APP_FILTER,
+          useFactory: (adapterHost: HttpAdapterHost) =>
+            new RestExceptionFilter(adapterHost, config.server.exposeErrors),
+          inject: [HttpAdapterHost],
+        },
+      ],
     };
   }
 }

@@ -1,6 +1,6 @@
 import './thread-pool';
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDistDirectory } from 'altair-static';
@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app-config';
 import { EXPLORER_PATH } from './explorer/explorer.controller';
+import { RedactingConsoleLogger } from './logging/redacting-console-logger';
 import { requestLogger } from './logging/request-logger';
 import { serveWebApp } from './web/web-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfig();
-  const logger = new ConsoleLogger({ json: config.server.logFormat === 'json', colors: false });
+  const logger = new RedactingConsoleLogger({ json: config.server.logFormat === 'json', colors: false });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger });
   app.enableShutdownHooks();
   // API answers are never revalidated, so hashing each one for an ETag is wasted CPU; static files keep theirs.

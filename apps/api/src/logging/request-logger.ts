@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redactSessionIds } from './session-id-redaction';
 
 const logger = new Logger('HTTP');
 
-/** One structured line per request; the query string is left out, as it may carry ids. */
+/** One structured line per request; the query string is left out and session ids are cut short, as they are keys. */
 export function requestLogger(
   request: IncomingMessage & { originalUrl?: string },
   response: ServerResponse,
@@ -15,7 +16,7 @@ export function requestLogger(
     logger.log({
       msg: 'request',
       method: request.method,
-      path: (request.originalUrl ?? request.url ?? '').split('?')[0],
+      path: redactSessionIds((request.originalUrl ?? request.url ?? '').split('?')[0]),
       status: response.statusCode,
       ms: Math.round(ms * 10) / 10,
     });
