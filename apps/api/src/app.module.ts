@@ -1,5 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -10,7 +11,9 @@ import {
   PackagesConfigModule,
   PackagesModule,
   RealtimeModule,
+  RetentionModule,
   SessionsModule,
+  StorageModule,
   UploadModule,
 } from '@scorm-merge/packages';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -19,6 +22,8 @@ import type { AppConfig } from './config/app-config';
 import { MIGRATIONS } from './database/migrations';
 import { WalCheckpointService } from './database/wal-checkpoint.service';
 import { ExplorerController } from './explorer/explorer.controller';
+import { OutOfStorageInterceptor } from './faults/out-of-storage.interceptor';
+import { DatabaseWriteProbe } from './health/database-write-probe';
 import { HealthController } from './health/health.controller';
 
 export const DATABASE_FILE = 'scorm-merge.sqlite';
@@ -65,6 +70,8 @@ export class AppModule {
         PackagesConfigModule.forRoot({
           dataDir: config.server.dataDir,
           upload: config.upload,
+          storage: config.storage,
+          retention: config.retention,
           packageLimits: config.packageLimits,
           inspectionWorkerScript: builtInspectionWorker(),
         }),
@@ -72,10 +79,16 @@ export class AppModule {
         UploadModule,
         PackagesModule,
         MergesModule,
+        StorageModule,
+        RetentionModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
       ],
       controllers: [HealthController, ExplorerController],
-      providers: [WalCheckpointService],
+      providers: [
+        WalCheckpointService,
+        DatabaseWriteProbe,
+        { provide: APP_INTERCEPTOR, useClass: OutOfStorageInterceptor },
+      ],
     };
   }
 }

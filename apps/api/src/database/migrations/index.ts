@@ -1,6 +1,12 @@
 import { InitialSchema1764350000000 } from './1764350000000-initial-schema';
 import { Merges1764350100000 } from './1764350100000-merges';
 import { DescriptionTasks1764350200000 } from './1764350200000-description-tasks';
+import { HealthProbe1764360000000 } from './1764360000000-health-probe';
 
 /** Listed by hand: the server is bundled, so migrations cannot be found by a file glob. */
-export const MIGRATIONS = [InitialSchema1764350000000, Merges1764350100000, DescriptionTasks1764350200000];
+export const MIGRATIONS = [
+  InitialSchema1764350000000,
+  Merges1764350100000,
+  DescriptionTasks1764350200000,
+  HealthProbe1764360000000,
+];
