@@ -23,6 +23,8 @@ export interface Merge {
   modules: MergeModule[] | null;
   createdAt: string;
   finishedAt: string | null;
+  /** When the merged zip is (COMPLETED) or was (EXPIRED) deleted by the server's retention. */
+  expiresAt: string | null;
 }
 
 export interface MergeOptions {
@@ -50,6 +52,7 @@ export const MERGE_FIELDS = gql<Merge, never>`
     }
     createdAt
     finishedAt
+    expiresAt
   }
 `;
 
