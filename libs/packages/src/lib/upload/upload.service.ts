@@ -100,8 +100,8 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
     if (declaredBytes !== null && declaredBytes > maxFileBytes + MULTIPART_FRAMING_BYTES) {
       throw new UploadRequestError(
         413,
-        `The upload is ${formatSize(declaredBytes)}, more than the ${formatSize(maxFileBytes)} limit per package. ` +
-          'Send packages together only while they add up to less; otherwise one per request.',
+        `The upload is ${formatSize(declaredBytes)}, more than the ${formatSize(maxFileBytes)} limit per package ` +
+          '(one request may carry several packages, up to that size in all).',
       );
     }
     if (!(await this.space.hasRoomFor(declaredBytes ?? 0))) {
