@@ -27,9 +27,9 @@ const MAX_PARTS = 1000;
  */
 const RECEIVE_HIGH_WATER_BYTES = 1024 * 1024;
 /**
- * What a request may carry beyond upload.maxFileBytes: multipart boundaries and part headers. A request whose
- * Content-Length is larger cannot hold only files within the limit, unless it holds several: those are
- * sent one per request (as the web app does), so the refusal comes before a byte is read.
+ * Multipart framing (boundaries, part headers) a request may carry beyond upload.maxFileBytes. A larger
+ * Content-Length is refused before a byte is read: one request carries at most maxFileBytes of packages
+ * (the web app sends one file per request).
  */
 const MULTIPART_FRAMING_BYTES = 64 * 1024;
 const MIB = 1024 * 1024;
@@ -131,12 +131,9 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  /**
-   * Bytes the session may still take: upload.maxSessionBytes less its stored zips and what requests in
-   * flight hold. `ownReservation` is left out for the request asking.
-   */
-  private sessionRoom(sessionId: string, ownReservation = 0): number {
-    const reserved = (this.receiving.get(sessionId)?.reservedBytes ?? 0) - ownReservation;
+  /** Bytes the session may still take: upload.maxSessionBytes less its stored zips and what requests in flight hold. */
+  private sessionRoom(sessionId: string): number {
+    const reserved = this.receiving.get(sessionId)?.reservedBytes ?? 0;
     return this.options.upload.maxSessionBytes - this.packagesService.storedBytes(sessionId) - reserved;
   }
 
