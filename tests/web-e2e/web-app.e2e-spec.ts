@@ -3,6 +3,7 @@
  * project's OpenAI-compatible test server, as a new user would use it: upload, sort, describe,
  * edit, merge and download. Steps build on each other, in order.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -339,5 +340,48 @@ describe('SCORM Merge in the browser', () => {
     await page.getByTestId('merge-step-link').click();
     await page.getByTestId('merge-outdated').waitFor();
     await shots.take(page, 'merge-outdated');
+  });
+
+  it('shows how long the session and the merged zip are kept, and merges again once the zip expired', async () => {
+    const sessionKept = page.getByTestId('session-expires');
+    await sessionKept.waitFor();
+    expect(await sessionKept.textContent()).toMatch(/Kept until .*\d{4}/);
+    expect(await page.getByTestId('merge-expires').textContent()).toMatch(/kept until/);
+
+    // The clock, honestly: with the server stopped, the merge's row says it finished 8 days ago (more than
+    // retention.mergeDays); the sweep at boot expires it, and the page hears of it live.
+    await api.stop('SIGTERM');
+    const db = new Database(join(workDir, 'data', 'scorm-merge.sqlite'));
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace('Z', '');
+    db.prepare(`UPDATE "merge" SET "finishedAt" = ? WHERE "status" = 'COMPLETED'`).run(eightDaysAgo);
+    db.close();
+    api = await startApiServer({
+      dataDir: join(workDir, 'data'),
+      env: { ...apiEnv, PORT: String(api.port) },
+    });
+    await waitFor(
+      'the merge to show EXPIRED',
+      async () => (await page.getByTestId('merge-result').getAttribute('data-status')) === 'EXPIRED',
+      30_000,
+    );
+    const whileDown = guard
+      .take()
+      .filter(
+        (problem) =>
+          !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/graphql' failed/.test(problem) &&
+          problem !== 'console error: Failed to load resource: net::ERR_CONNECTION_REFUSED',
+      );
+    expect(whileDown).toEqual([]);
+    expect(await page.getByTestId('merge-expired').textContent()).toMatch(/deleted .* Merge again/);
+    expect(await page.getByTestId('download').count()).toBe(0);
+    await shots.take(page, 'merge-expired');
+
+    await page.getByTestId('merge-again-expired').click();
+    await page.getByTestId('download').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('merge-result').getAttribute('data-status')).toBe('COMPLETED');
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -11,7 +11,9 @@ import {
   PackagesConfigModule,
   PackagesModule,
   RealtimeModule,
+  RetentionModule,
   SessionsModule,
+  StorageModule,
   UploadModule,
 } from '@scorm-merge/packages';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -22,6 +24,8 @@ import { WalCheckpointService } from './database/wal-checkpoint.service';
 import { RestExceptionFilter } from './errors/rest-exception.filter';
 import { ExplorerController } from './explorer/explorer.controller';
 import { graphqlHardening } from './graphql/graphql-hardening';
+import { OutOfStorageInterceptor } from './faults/out-of-storage.interceptor';
+import { DatabaseWriteProbe } from './health/database-write-probe';
 import { HealthController } from './health/health.controller';
 
 export const DATABASE_FILE = 'scorm-merge.sqlite';
@@ -71,6 +75,8 @@ export class AppModule {
         PackagesConfigModule.forRoot({
           dataDir: config.server.dataDir,
           upload: config.upload,
+          storage: config.storage,
+          retention: config.retention,
           packageLimits: config.packageLimits,
           inspectionWorkerScript: builtInspectionWorker(),
         }),
@@ -78,6 +84,8 @@ export class AppModule {
         UploadModule,
         PackagesModule,
         MergesModule,
+        StorageModule,
+        RetentionModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
       ],
       controllers: [HealthController, ExplorerController],
@@ -89,6 +97,8 @@ export class AppModule {
             new RestExceptionFilter(adapterHost, config.server.exposeErrors),
           inject: [HttpAdapterHost],
         },
+        DatabaseWriteProbe,
+        { provide: APP_INTERCEPTOR, useClass: OutOfStorageInterceptor },
       ],
     };
   }

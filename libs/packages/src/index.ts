@@ -14,9 +14,18 @@ export { SessionsModule } from './lib/sessions/sessions.module';
 export { UploadModule } from './lib/upload/upload.module';
 export { PackagesModule } from './lib/packages/packages.module';
 export { MergesModule } from './lib/merges/merges.module';
+export { StorageModule } from './lib/storage/storage.module';
+export { RetentionModule } from './lib/retention/retention.module';
 
 // What other modules use through them.
 export { SessionsService } from './lib/sessions/sessions.service';
+export { SessionWorkRegistry, type SessionWorkProbe } from './lib/sessions/session-work.registry';
+export {
+  StorageSpace,
+  type StorageState,
+  OUT_OF_STORAGE_MESSAGE,
+  isOutOfSpaceError,
+} from './lib/storage/storage-space';
 export { SessionModel } from './lib/sessions/models/session.model';
 export { PackagesService } from './lib/packages/packages.service';
 export { PackageModel, DescriptionSource } from './lib/packages/models/package.model';

@@ -1,18 +1,50 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Res } from '@nestjs/common';
+import { StorageSpace } from '@scorm-merge/packages';
+import type { Response } from 'express';
+import { DatabaseWriteProbe } from './database-write-probe';
+
+const MIB = 1024 * 1024;
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  /** "ok", or why the database cannot write. */
+  database: string;
+  /** "ok", or how far free space is below storage.minFreeBytes. */
+  storage: string;
+  freeBytes: number | null;
+  uptimeSeconds: number;
+}
 
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly database: DatabaseWriteProbe,
+    private readonly space: StorageSpace,
+  ) {}
 
+  /** 200 when the database can write and free space is above the floor; 503 "degraded" with the reasons. */
   @Get()
-  async health(): Promise<{ status: 'ok'; database: 'ok'; uptimeSeconds: number }> {
+  async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    const databaseProblem = this.database.problem();
+    let storage = 'ok';
+    let freeBytes: number | null = null;
     try {
-      await this.dataSource.query('SELECT 1');
+      const state = await this.space.state();
+      freeBytes = state.freeBytes;
+      if (state.low) {
+        storage = `${Math.floor(state.freeBytes / MIB)} MB free, below the ${Math.floor(state.minFreeBytes / MIB)} MB floor (storage.minFreeBytes): uploads and merges are refused`;
+      }
     } catch (error) {
-      throw new ServiceUnavailableException({ status: 'error', database: (error as Error).message });
+      storage = `free space unknown: ${(error as NodeJS.ErrnoException).code ?? 'statfs failed'}`;
     }
-    return { status: 'ok', database: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+    const degraded = databaseProblem !== null || storage !== 'ok';
+    if (degraded) response.status(503);
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      database: databaseProblem ?? 'ok',
+      storage,
+      freeBytes,
+      uptimeSeconds: Math.round(process.uptime()),
+    };
   }
 }

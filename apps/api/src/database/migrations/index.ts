@@ -3,6 +3,7 @@ import { Merges1764350100000 } from './1764350100000-merges';
 import { DescriptionTasks1764350200000 } from './1764350200000-description-tasks';
 import { ContentKeyedDescriptionCache1764350300000 } from './1764350300000-content-keyed-description-cache';
 import { MergeWarnings1764350400000 } from './1764350400000-merge-warnings';
+import { HealthProbe1764360000000 } from './1764360000000-health-probe';
 
 /** Listed by hand: the server is bundled, so migrations cannot be found by a file glob. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   DescriptionTasks1764350200000,
   ContentKeyedDescriptionCache1764350300000,
   MergeWarnings1764350400000,
+  HealthProbe1764360000000,
 ];

@@ -44,6 +44,9 @@ export class DescriptionControlsComponent {
         return 'Cancelled';
       case 'FAILED':
         return 'Stopped';
+      // Only merges expire; the enum is shared.
+      case 'EXPIRED':
+        return 'Expired';
     }
   });
 

@@ -20,6 +20,7 @@ import { DescriptionLive } from '../descriptions/description-live.service';
 import { SessionStore } from '../session/session-store';
 import { MergeOutlineComponent } from './merge-outline.component';
 import { MergeStore } from './merge-store';
+import type { Merge } from './merge.operations';
 
 /** Step 2: merge options, the merge's live progress, the download and the course outline. */
 @Component({
@@ -81,6 +82,11 @@ export class MergeStepComponent {
         untracked(() => this.merges.open(id));
       }
     });
+  }
+
+  /** An EXPIRED merge is made again from the session's packages, with its own title and menu choice. */
+  mergeAgain(merge: Merge): void {
+    void this.merges.start({ title: merge.title ?? undefined, includeMenu: merge.includeMenu ?? true });
   }
 
   start(event: Event): void {

@@ -14,7 +14,7 @@ import {
   START_MERGE,
 } from './merge.operations';
 
-const FINISHED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+const FINISHED = new Set(['COMPLETED', 'CANCELLED', 'FAILED', 'EXPIRED']);
 
 /** The session's merges, the one being made (live from mergeProgress) and starting a new one. */
 @Injectable()

@@ -25,6 +25,8 @@ export interface Merge {
   modules: MergeModule[] | null;
   createdAt: string;
   finishedAt: string | null;
+  /** When the merged zip is (COMPLETED) or was (EXPIRED) deleted by the server's retention. */
+  expiresAt: string | null;
 }
 
 export interface MergeOptions {
@@ -53,6 +55,7 @@ export const MERGE_FIELDS = gql<Merge, never>`
     }
     createdAt
     finishedAt
+    expiresAt
   }
 `;
 

@@ -1,3 +1,4 @@
+import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, effect, inject, input, untracked } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
@@ -13,7 +14,15 @@ import { SessionStore } from './session-store';
  */
 @Component({
   selector: 'sm-session-page',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, RouterLinkActive, RouterOutlet],
+  imports: [
+    DatePipe,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    RouterLink,
+    RouterLinkActive,
+    RouterOutlet,
+  ],
   providers: [SessionStore, DescriptionLive],
   templateUrl: './session-page.component.html',
   styleUrl: './session-page.component.css',

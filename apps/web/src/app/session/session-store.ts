@@ -96,6 +96,7 @@ export class SessionStore {
             reorderPackages: {
               __typename: 'Session',
               id: sessionId,
+              expiresAt: this.session()?.expiresAt ?? '',
               packages: packageIds.map((id, position) => ({ __typename: 'Package' as const, id, position })),
             },
           },

@@ -1,5 +1,6 @@
 export type DescriptionSource = 'MANIFEST' | 'LOCAL' | 'AI' | 'CACHE' | 'MANUAL';
-export type TaskStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
+/** EXPIRED: a merge whose zip was deleted after the server's retention period. */
+export type TaskStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED' | 'EXPIRED';
 
 export interface SessionPackage {
   __typename?: 'Package';
@@ -33,6 +34,8 @@ export interface SessionDetails {
   __typename?: 'Session';
   id: string;
   createdAt: string;
+  /** When the server deletes the session unless it changes before; each change moves it on. */
+  expiresAt: string;
   packages: SessionPackage[];
   descriptionTask: DescriptionTask | null;
 }

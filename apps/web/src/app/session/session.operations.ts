@@ -36,6 +36,7 @@ export const SESSION_QUERY = gql<{ session: SessionDetails | null }, { id: strin
     session(id: $id) {
       id
       createdAt
+      expiresAt
       packages {
         ...PackageFields
       }

@@ -10,6 +10,7 @@ interface PackagePosition {
 export interface SessionOrder {
   __typename: 'Session';
   id: string;
+  expiresAt: string;
   packages: PackagePosition[];
 }
 
@@ -20,6 +21,7 @@ export const REORDER_PACKAGES = gql<
   mutation ReorderPackages($sessionId: ID!, $packageIds: [ID!]!) {
     reorderPackages(sessionId: $sessionId, packageIds: $packageIds) {
       id
+      expiresAt
       packages {
         id
         position
@@ -32,6 +34,7 @@ export const REMOVE_PACKAGE = gql<{ removePackage: SessionOrder }, { sessionId: 
   mutation RemovePackage($sessionId: ID!, $packageId: ID!) {
     removePackage(sessionId: $sessionId, packageId: $packageId) {
       id
+      expiresAt
       packages {
         id
         position

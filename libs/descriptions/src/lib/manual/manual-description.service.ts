@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { type PackageEntity, PackagesService } from '@scorm-merge/packages';
+import { type PackageEntity, PackagesService, SessionsService } from '@scorm-merge/packages';
 import {
   DESCRIPTION_EVENTS,
   type DescriptionUpdatePayload,
@@ -15,6 +15,7 @@ import { normalizeManualDescription } from './manual-description';
 export class ManualDescriptionService {
   constructor(
     private readonly packages: PackagesService,
+    private readonly sessions: SessionsService,
     private readonly tasks: DescriptionTaskStore,
     private readonly events: EventEmitter2,
   ) {}
@@ -25,6 +26,7 @@ export class ManualDescriptionService {
     if (!normalized.ok) throw new BadRequestException(normalized.message);
 
     this.packages.writeDescription(pkg.id, normalized.text, 'MANUAL');
+    this.sessions.touchNow(sessionId);
     const active = await this.tasks.findActive(sessionId);
     this.events.emit(DESCRIPTION_EVENTS.updated, {
       sessionId,

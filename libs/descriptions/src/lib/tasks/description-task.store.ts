@@ -101,6 +101,16 @@ export class DescriptionTaskStore {
     return row ? this.findTask(row.id) : null;
   }
 
+  /** Synchronous, for the retention check that must run in the same tick as the session's deletion. */
+  hasActive(sessionId: string): boolean {
+    return (
+      this.sql.get(
+        `SELECT 1 FROM "description_task" WHERE "sessionId" = ? AND "status" IN ${ACTIVE}`,
+        sessionId,
+      ) !== undefined
+    );
+  }
+
   findActive(sessionId: string): Promise<DescriptionTaskEntity | null> {
     return this.tasks.findOneBy({ sessionId, status: In([TaskStatus.QUEUED, TaskStatus.RUNNING]) });
   }

@@ -3,10 +3,17 @@ import {
   Injectable,
   NotFoundException,
   OnApplicationBootstrap,
+  OnModuleInit,
   Logger,
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { KeyedLock, PackagesService, SessionsService, TaskStatus } from '@scorm-merge/packages';
+import {
+  KeyedLock,
+  PackagesService,
+  SessionsService,
+  SessionWorkRegistry,
+  TaskStatus,
+} from '@scorm-merge/packages';
 import {
   DESCRIPTION_EVENTS,
   type DescriptionProgressPayload,
@@ -20,7 +27,7 @@ import { selectTaskTargets } from './task-targets';
 
 /** Starting, cancelling and finding description tasks; resuming unfinished ones at boot. */
 @Injectable()
-export class DescriptionTasksService implements OnApplicationBootstrap {
+export class DescriptionTasksService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(DescriptionTasksService.name);
   /** Start and cancel of one session run one at a time, so two racing starts make one task. */
   private readonly lock = new KeyedLock();
@@ -31,7 +38,13 @@ export class DescriptionTasksService implements OnApplicationBootstrap {
     private readonly sessions: SessionsService,
     private readonly packages: PackagesService,
     private readonly events: EventEmitter2,
+    private readonly work: SessionWorkRegistry,
   ) {}
+
+  onModuleInit(): void {
+    // Retention never deletes a session whose description task is QUEUED or RUNNING.
+    this.work.register((sessionId) => this.store.hasActive(sessionId));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const unfinished = await this.store.findUnfinished();
@@ -84,6 +97,7 @@ export class DescriptionTasksService implements OnApplicationBootstrap {
         regenerate,
         emptyMessage: `Nothing to describe: ${selection.skippedManual} packages keep their hand-written descriptions (use regenerate to replace them)`,
       });
+      this.sessions.touchNow(sessionId);
       const task = await this.requireTask(taskId);
       if (task.status === TaskStatus.QUEUED) {
         this.runner.start(task); // marks it RUNNING synchronously, then works in the background

@@ -1,4 +1,12 @@
-import { ConflictException, Controller, Get, NotFoundException, Param, StreamableFile } from '@nestjs/common';
+import {
+  ConflictException,
+  Controller,
+  Get,
+  GoneException,
+  NotFoundException,
+  Param,
+  StreamableFile,
+} from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TaskStatus } from '../shared/task-status';
@@ -21,6 +29,11 @@ export class MergeDownloadController {
   ): Promise<StreamableFile> {
     const merge = await this.merges.findInSession(sessionId, mergeId);
     if (!merge) throw new NotFoundException(`Merge ${mergeId} not found in session ${sessionId}`);
+    if (merge.status === TaskStatus.EXPIRED) {
+      throw new GoneException(
+        `The merged file of merge ${mergeId} was deleted after its retention period. Start the merge again to get a new one.`,
+      );
+    }
     if (merge.status !== TaskStatus.COMPLETED || !merge.outputPath) {
       throw new ConflictException(
         `Merge ${mergeId} is ${merge.status}; only COMPLETED merges can be downloaded.`,

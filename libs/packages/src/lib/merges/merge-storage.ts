@@ -32,6 +32,12 @@ export class MergeStorage {
     return absolute;
   }
 
+  /** Removes a deleted session's folder with every merged zip in it. */
+  async removeSessionFolder(sessionId: string): Promise<void> {
+    if (!SAFE_ID.test(sessionId)) throw new Error('Not a safe merge path');
+    await rm(join(this.root, sessionId), { recursive: true, force: true });
+  }
+
   async remove(relativePath: string | null): Promise<void> {
     if (relativePath) await rm(this.absolutePath(relativePath), { force: true });
   }

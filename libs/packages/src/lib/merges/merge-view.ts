@@ -1,12 +1,19 @@
 import type { MergeEntity } from './merge.entity';
 import { TaskStatus } from '../shared/task-status';
 import type { MergeModel } from './models/merge.model';
+import { daysToMs } from '../persistence/sqlite-datetime';
 
 export function mergeDownloadUrl(merge: Pick<MergeEntity, 'id' | 'sessionId'>): string {
   return `/api/sessions/${merge.sessionId}/merges/${merge.id}/download`;
 }
 
-export function toMergeView(merge: MergeEntity): MergeModel {
+/** When a finished merge's zip is (or was) deleted: finishedAt + retention.mergeDays; null for the others. */
+export function mergeExpiresAt(merge: MergeEntity, mergeDays: number): Date | null {
+  const kept = merge.status === TaskStatus.COMPLETED || merge.status === TaskStatus.EXPIRED;
+  return kept && merge.finishedAt ? new Date(merge.finishedAt.getTime() + daysToMs(mergeDays)) : null;
+}
+
+export function toMergeView(merge: MergeEntity, mergeDays: number): MergeModel {
   return {
     id: merge.id,
     status: merge.status,
@@ -22,5 +29,6 @@ export function toMergeView(merge: MergeEntity): MergeModel {
     modules: merge.outline ?? [],
     createdAt: merge.createdAt,
     finishedAt: merge.finishedAt,
+    expiresAt: mergeExpiresAt(merge, mergeDays),
   };
 }

@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 import { Args, ID, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { PubSub } from 'graphql-subscriptions';
 import type { SessionEntity } from '../sessions/session.entity';
@@ -18,6 +19,7 @@ export class MergesResolver {
     private readonly mergesService: MergesService,
     private readonly sessions: SessionsService,
     @Inject(PUB_SUB) private readonly pubSub: PubSub,
+    @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
   ) {}
 
   @Mutation(() => MergeModel, {
@@ -27,12 +29,15 @@ export class MergesResolver {
     @Args('sessionId', { type: () => ID }) sessionId: string,
     @Args('options', { type: () => MergeOptionsInput, nullable: true }) options?: MergeOptionsInput,
   ): Promise<MergeModel> {
-    return toMergeView(await this.mergesService.start(sessionId, options));
+    return toMergeView(await this.mergesService.start(sessionId, options), this.options.retention.mergeDays);
   }
 
   @ResolveField(() => [MergeModel], { description: 'Merges of this session, newest first.' })
   async merges(@Parent() session: SessionEntity): Promise<MergeModel[]> {
-    return (await this.mergesService.listForSession(session.id)).map(toMergeView);
+    const mergeDays = this.options.retention.mergeDays;
+    return (await this.mergesService.listForSession(session.id)).map((merge) =>
+      toMergeView(merge, mergeDays),
+    );
   }
 
   @Subscription(() => MergeProgressModel, { description: 'Progress of every merge of the session.' })

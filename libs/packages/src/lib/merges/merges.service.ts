@@ -1,25 +1,63 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import {
+  BadRequestException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { PackagesService } from '../packages/packages.service';
+import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
+import { SqliteConnection } from '../persistence/sqlite-connection';
+import { toSqliteDatetime } from '../persistence/sqlite-datetime';
 import { MergeEntity } from './merge.entity';
 import { SessionsService } from '../sessions/sessions.service';
+import { SessionWorkRegistry } from '../sessions/session-work.registry';
 import { ACTIVE_TASK_STATUSES, TaskStatus } from '../shared/task-status';
+import { OUT_OF_STORAGE_MESSAGE, StorageSpace } from '../storage/storage-space';
 import { courseTitle } from '@scorm-merge/scorm';
+import { MERGE_PROGRESS_EVENT, type MergeProgressChanged } from './merge-events';
 import { MergeRunner } from './merge-runner.service';
+import { MergeStorage } from './merge-storage';
 import type { MergeOptionsInput } from './models/merge-options.input';
 
 const MERGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 @Injectable()
-export class MergesService {
+export class MergesService implements OnModuleInit {
+  private readonly logger = new Logger(MergesService.name);
+  private readonly sqlite: SqliteConnection;
+
   constructor(
     @InjectRepository(MergeEntity) private readonly merges: Repository<MergeEntity>,
+    @InjectDataSource() dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly packages: PackagesService,
     private readonly runner: MergeRunner,
-  ) {}
+    private readonly storage: MergeStorage,
+    private readonly space: StorageSpace,
+    private readonly work: SessionWorkRegistry,
+    private readonly events: EventEmitter2,
+    @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
+  ) {
+    this.sqlite = new SqliteConnection(dataSource);
+  }
+
+  onModuleInit(): void {
+    // A QUEUED or RUNNING merge keeps its session from retention.
+    this.work.register(
+      (sessionId) =>
+        this.sqlite.get(
+          `SELECT 1 FROM "merge" WHERE "sessionId" = ? AND "status" IN ('QUEUED', 'RUNNING')`,
+          sessionId,
+        ) !== undefined,
+    );
+  }
 
   /** Fixes the valid packages and their order now; the merge itself runs in the background. */
   async start(sessionId: string, options: MergeOptionsInput | null | undefined): Promise<MergeEntity> {
@@ -35,6 +73,11 @@ export class MergesService {
       throw new BadRequestException(
         'Nothing to merge: the session has no valid package. Upload at least one SCORM zip.',
       );
+    }
+    // The merged zip is about as large as its packages together: it must fit above the free-space floor.
+    const expectedBytes = valid.reduce((sum, p) => sum + p.sizeBytes, 0);
+    if (!(await this.space.hasRoomFor(expectedBytes))) {
+      throw new HttpException(OUT_OF_STORAGE_MESSAGE, HttpStatus.INSUFFICIENT_STORAGE);
     }
     const title = courseTitle(
       options?.title,
@@ -61,6 +104,7 @@ export class MergesService {
     });
     // A plain INSERT: TypeORM's save() would wrap it in a transaction other requests' writes could join.
     await this.merges.insert(merge);
+    this.sessions.touchNow(sessionId);
     this.runner.enqueue(merge.id);
     return merge;
   }
@@ -73,5 +117,49 @@ export class MergesService {
   async findInSession(sessionId: string, mergeId: string): Promise<MergeEntity | null> {
     if (!MERGE_ID.test(mergeId) || !(await this.sessions.find(sessionId))) return null;
     return this.merges.findOneBy({ id: mergeId, sessionId });
+  }
+
+  /**
+   * Deletes the zips of up to `limit` merges finished before `cutoff` and marks them EXPIRED (the row is
+   * updated first: a zip left behind by a crash is harmless, a COMPLETED merge without its zip is not).
+   * Returns how many expired.
+   */
+  async expireFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const rows = this.sqlite.all<{ id: string; sessionId: string; outputPath: string | null }>(
+      `SELECT "id", "sessionId", "outputPath" FROM "merge" WHERE "status" = ? AND "finishedAt" < ? ORDER BY "finishedAt" LIMIT ?`,
+      TaskStatus.COMPLETED,
+      toSqliteDatetime(cutoff),
+      limit,
+    );
+    let expired = 0;
+    for (const row of rows) {
+      const changed = this.sqlite.run(
+        `UPDATE "merge" SET "status" = ?, "step" = 'Expired', "outputPath" = NULL WHERE "id" = ? AND "status" = ?`,
+        TaskStatus.EXPIRED,
+        row.id,
+        TaskStatus.COMPLETED,
+      );
+      if (changed === 0) continue;
+      expired += 1;
+      try {
+        await this.storage.remove(row.outputPath);
+      } catch (error) {
+        this.logger.warn({ msg: 'expired merge file not removed', mergeId: row.id, error: String(error) });
+      }
+      const event: MergeProgressChanged = {
+        sessionId: row.sessionId,
+        mergeId: row.id,
+        status: TaskStatus.EXPIRED,
+        step: 'Expired',
+        progress: 100,
+      };
+      this.events.emit(MERGE_PROGRESS_EVENT, event);
+    }
+    return expired;
+  }
+
+  /** Removes a deleted session's merged zips. */
+  removeSessionFiles(sessionId: string): Promise<void> {
+    return this.storage.removeSessionFolder(sessionId);
   }
 }

@@ -58,6 +58,16 @@ export class PackagesService {
     return maxPosition !== count - 1;
   }
 
+  /** Bytes of the session's stored zips (rejected packages keep no file); the session quota counts these. */
+  storedBytes(sessionId: string): number {
+    return (
+      this.sqlite.get<{ bytes: number }>(
+        `SELECT COALESCE(SUM("sizeBytes"), 0) AS "bytes" FROM "package" WHERE "sessionId" = ? AND "storagePath" IS NOT NULL`,
+        sessionId,
+      )?.bytes ?? 0
+    );
+  }
+
   /** Every stored zip, as the storage paths the package rows name. */
   storedPaths(): Set<string> {
     const rows = this.sqlite.all<{ storagePath: string }>(

@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionEntity } from './session.entity';
 import { SessionsResolver } from './sessions.resolver';
 import { SessionsService } from './sessions.service';
+import { SessionWorkRegistry } from './session-work.registry';
 
-/** Sessions: create one, find one. The session id is the only credential. */
+/** Sessions: create one, find one, when it expires. The session id is the only credential. */
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity])],
-  providers: [SessionsService, SessionsResolver],
-  exports: [SessionsService],
+  providers: [SessionsService, SessionsResolver, SessionWorkRegistry],
+  exports: [SessionsService, SessionWorkRegistry],
 })
 export class SessionsModule {}

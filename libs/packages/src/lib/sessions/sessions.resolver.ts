@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { SessionEntity } from './session.entity';
 import { SessionModel } from './models/session.model';
 import { SessionsService } from './sessions.service';
@@ -15,5 +15,13 @@ export class SessionsResolver {
   @Mutation(() => SessionModel)
   createSession(): Promise<SessionEntity> {
     return this.sessions.create();
+  }
+
+  @ResolveField(() => Date, {
+    description:
+      'When the session and its files are deleted unless something is written to it before: its last change + retention.sessionIdleDays.',
+  })
+  expiresAt(@Parent() session: SessionEntity): Date {
+    return this.sessions.expiresAt(session);
   }
 }

@@ -7,6 +7,8 @@ export enum TaskStatus {
   COMPLETED = 'COMPLETED',
   CANCELLED = 'CANCELLED',
   FAILED = 'FAILED',
+  /** A merge whose zip was deleted after retention.mergeDays; starting a merge again makes a new one. */
+  EXPIRED = 'EXPIRED',
 }
 registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Life cycle of a background task.' });
 

@@ -33,6 +33,11 @@ export class PackageStorage {
     if (storagePath) await rm(this.resolveInside(storagePath), { force: true });
   }
 
+  /** Removes a deleted session's folder with every zip in it. */
+  async removeSessionFolder(sessionId: string): Promise<void> {
+    await rm(this.resolveInside(assertSafeId(sessionId)), { recursive: true, force: true });
+  }
+
   /**
    * Removes upload files no package refers to: half-written ones left by a killed process, and those
    * written but never recorded. Run at start-up, before any upload. Returns how many went.

@@ -23,6 +23,9 @@ export class UploadController {
       body = JSON.stringify(await this.upload.receive(sessionId, request));
     } catch (error) {
       if (error instanceof UploadRequestError) {
+        // A refusal before the body was read (quota, storage) must not then read it: Node would drain
+        // the rest of a 250 MB body to keep the connection. Closing it ends the upload at once.
+        if (!request.complete) response.setHeader('Connection', 'close');
         throw new HttpException({ statusCode: error.status, message: error.message }, error.status);
       }
       throw error;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -9,6 +9,8 @@ import type { PackageModel } from '../packages/models/package.model';
 import { PackageEntity } from '../packages/package.entity';
 import { initialDescription, PackageError, titleFromFilename } from '@scorm-merge/scorm';
 import { SessionsService } from '../sessions/sessions.service';
+import { SessionWorkRegistry } from '../sessions/session-work.registry';
+import { isOutOfSpaceError, OUT_OF_STORAGE_MESSAGE, StorageSpace } from '../storage/storage-space';
 import { KeyedLock } from '../shared/keyed-lock';
 import { MultipartParser, multipartBoundary } from './multipart-parser';
 import { PackageInspection } from './package-inspection';
@@ -24,6 +26,13 @@ const MAX_PARTS = 1000;
  * with 4 MiB, 500 MB of 100 MB files took 2.0-2.4 s here against 1.1-1.35 s with 1 MiB (most runs).
  */
 const RECEIVE_HIGH_WATER_BYTES = 1024 * 1024;
+/**
+ * Multipart framing (boundaries, part headers) a request may carry beyond upload.maxFileBytes. A larger
+ * Content-Length is refused before a byte is read: one request carries at most maxFileBytes of packages
+ * (the web app sends one file per request).
+ */
+const MULTIPART_FRAMING_BYTES = 64 * 1024;
+const MIB = 1024 * 1024;
 
 interface Slot {
   position: number;
@@ -38,13 +47,21 @@ interface StoredFile {
   interrupted?: boolean;
 }
 
+/** Requests of one session being received now, and the bytes their Content-Length headers hold for them. */
+interface SessionUploads {
+  requests: number;
+  reservedBytes: number;
+}
+
 /** Streams multipart zips to disk, inspects each one and records it; one bad file never affects the others. */
 @Injectable()
-export class UploadService implements OnApplicationBootstrap {
+export class UploadService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(UploadService.name);
   private readonly sessionLock = new KeyedLock();
   /** Counts kept while uploads are in flight, so concurrent requests respect the session limit. */
   private readonly slots = new Map<string, { taken: number; nextPosition: number; inFlight: number }>();
+  /** Kept from the moment a request is accepted until it is answered: quota reservations, and busy sessions. */
+  private readonly receiving = new Map<string, SessionUploads>();
 
   constructor(
     @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
@@ -52,7 +69,14 @@ export class UploadService implements OnApplicationBootstrap {
     private readonly packagesService: PackagesService,
     private readonly storage: PackageStorage,
     private readonly inspection: PackageInspection,
+    private readonly space: StorageSpace,
+    private readonly work: SessionWorkRegistry,
   ) {}
+
+  onModuleInit(): void {
+    // Retention never deletes a session while one of its uploads is being received.
+    this.work.register((sessionId) => this.receiving.has(sessionId));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const removed = await this.storage.removeOrphans(this.packagesService.storedPaths());
@@ -71,10 +95,58 @@ export class UploadService implements OnApplicationBootstrap {
     if (!boundary) {
       throw new UploadRequestError(400, 'Malformed multipart request: the Content-Type names no boundary.');
     }
+    const declaredBytes = declaredLength(request);
+    const { maxFileBytes } = this.options.upload;
+    if (declaredBytes !== null && declaredBytes > maxFileBytes + MULTIPART_FRAMING_BYTES) {
+      throw new UploadRequestError(
+        413,
+        `The upload is ${formatSize(declaredBytes)}, more than the ${formatSize(maxFileBytes)} limit per package ` +
+          '(one request may carry several packages, up to that size in all).',
+      );
+    }
+    if (!(await this.space.hasRoomFor(declaredBytes ?? 0))) {
+      throw new UploadRequestError(507, OUT_OF_STORAGE_MESSAGE);
+    }
+    // From here to the reservation nothing awaits: no other request of the session can slip in between.
+    if (!this.sessions.exists(sessionId)) {
+      throw new UploadRequestError(404, `Session ${sessionId} not found`);
+    }
+    const room = this.sessionRoom(sessionId);
+    if (declaredBytes !== null && declaredBytes > room) {
+      throw new UploadRequestError(
+        413,
+        `The upload is ${formatSize(declaredBytes)}, but this session can take only ${formatSize(Math.max(0, room))} more ` +
+          `(at most ${formatSize(this.options.upload.maxSessionBytes)} per session). Remove packages to make room.`,
+      );
+    }
+    const uploads = this.receiving.get(sessionId) ?? { requests: 0, reservedBytes: 0 };
+    this.receiving.set(sessionId, uploads);
+    uploads.requests += 1;
+    uploads.reservedBytes += declaredBytes ?? 0;
+    try {
+      return await this.receiveParts(sessionId, request, boundary, declaredBytes !== null);
+    } finally {
+      uploads.reservedBytes -= declaredBytes ?? 0;
+      if (--uploads.requests === 0) this.receiving.delete(sessionId);
+    }
+  }
+
+  /** Bytes the session may still take: upload.maxSessionBytes less its stored zips and what requests in flight hold. */
+  private sessionRoom(sessionId: string): number {
+    const reserved = this.receiving.get(sessionId)?.reservedBytes ?? 0;
+    return this.options.upload.maxSessionBytes - this.packagesService.storedBytes(sessionId) - reserved;
+  }
+
+  private async receiveParts(
+    sessionId: string,
+    request: IncomingMessage,
+    boundary: string,
+    lengthDeclared: boolean,
+  ): Promise<PackageModel[]> {
     this.storage.createSessionFolder(sessionId);
     let results: Array<{ view: PackageModel; persisted: boolean }>;
     try {
-      results = await this.readParts(sessionId, request, boundary);
+      results = await this.readParts(sessionId, request, boundary, lengthDeclared);
     } catch (error) {
       await this.closeGaps(sessionId);
       throw error;
@@ -85,6 +157,7 @@ export class UploadService implements OnApplicationBootstrap {
         `No files received: send one or more zips in the field "${FILE_FIELD}".`,
       );
     }
+    if (results.some((r) => r.persisted)) this.sessions.touchNow(sessionId);
     if (!(await this.closeGaps(sessionId))) return results.map((r) => r.view);
     const stored = await this.packagesService.findByIds(
       results.filter((r) => r.persisted).map((r) => r.view.id),
@@ -106,6 +179,7 @@ export class UploadService implements OnApplicationBootstrap {
     sessionId: string,
     request: IncomingMessage,
     boundary: string,
+    lengthDeclared: boolean,
   ): Promise<Array<{ view: PackageModel; persisted: boolean }>> {
     return new Promise((resolve, reject) => {
       const work: Array<Promise<{ view: PackageModel; persisted: boolean }>> = [];
@@ -131,8 +205,14 @@ export class UploadService implements OnApplicationBootstrap {
             throw new UploadRequestError(413, `Too many parts: at most ${MAX_PARTS} per request.`);
           }
           if (part.name !== FILE_FIELD || part.filename === undefined) return;
+          // A declared length was checked against the session's room already; a chunked body is
+          // bounded per part by the room left when the part starts (one query per file, none per chunk).
+          const maxFileBytes = this.options.upload.maxFileBytes;
+          const maxBytes = lengthDeclared
+            ? maxFileBytes
+            : Math.max(0, Math.min(maxFileBytes, this.sessionRoom(sessionId)));
           const sink = new UploadFileSink({
-            maxBytes: this.options.upload.maxFileBytes,
+            maxBytes,
             highWaterBytes: RECEIVE_HIGH_WATER_BYTES,
             onPressure: (paused) => {
               if (paused) pressing.add(sink);
@@ -143,7 +223,7 @@ export class UploadService implements OnApplicationBootstrap {
             },
           });
           current = sink;
-          work.push(this.handleFile(sessionId, sink, part.filename));
+          work.push(this.handleFile(sessionId, sink, part.filename, maxBytes < maxFileBytes));
         },
         onPartData: (data) => current?.push(data),
         onPartEnd: () => {
@@ -189,6 +269,7 @@ export class UploadService implements OnApplicationBootstrap {
     sessionId: string,
     sink: UploadFileSink,
     rawFilename: string,
+    boundedBySessionRoom: boolean,
   ): Promise<{ view: PackageModel; persisted: boolean }> {
     const filename = displayFilename(rawFilename);
     const slot = await this.takeSlot(sessionId);
@@ -201,11 +282,20 @@ export class UploadService implements OnApplicationBootstrap {
       };
     }
     try {
-      const stored = await this.store(sessionId, sink, filename);
+      const stored = await this.store(sessionId, sink, filename, boundedBySessionRoom);
       // A file whose upload broke off is not a package the user chose to keep: nothing is recorded.
       if (stored.interrupted)
         return { persisted: false, view: rejectedView(filename, stored.error as string) };
       const entity = await this.inspect(sessionId, slot, stored);
+      // The last word on the session quota, in the same tick as the insert: concurrent uploads cannot
+      // both fit into the same room.
+      if (
+        entity.storagePath &&
+        this.packagesService.storedBytes(sessionId) + entity.sizeBytes > this.options.upload.maxSessionBytes
+      ) {
+        await this.storage.remove(entity.storagePath);
+        return { persisted: false, view: rejectedView(filename, this.sessionFullMessage()) };
+      }
       try {
         this.packagesService.insert(entity);
       } catch (error) {
@@ -218,7 +308,10 @@ export class UploadService implements OnApplicationBootstrap {
         await this.storage.remove(entity.storagePath);
         return {
           persisted: false,
-          view: rejectedView(filename, 'The package could not be saved; try again.'),
+          view: rejectedView(
+            filename,
+            isOutOfSpaceError(error) ? OUT_OF_STORAGE_MESSAGE : 'The package could not be saved; try again.',
+          ),
         };
       }
       return { persisted: true, view: toPackageView(entity) };
@@ -227,7 +320,12 @@ export class UploadService implements OnApplicationBootstrap {
     }
   }
 
-  private async store(sessionId: string, sink: UploadFileSink, filename: string): Promise<StoredFile> {
+  private async store(
+    sessionId: string,
+    sink: UploadFileSink,
+    filename: string,
+    boundedBySessionRoom: boolean,
+  ): Promise<StoredFile> {
     const packageId = randomUUID();
     // Written under its final name: a file no package row names is an orphan, swept at start-up.
     const storagePath = this.storage.relativePath(sessionId, packageId);
@@ -239,15 +337,25 @@ export class UploadService implements OnApplicationBootstrap {
     } catch (error) {
       await rm(path, { force: true });
       this.logger.warn({ msg: 'upload stream failed', sessionId, filename, error: (error as Error).message });
-      return { ...base, sizeBytes: 0, interrupted: true, error: 'The upload of this file was interrupted.' };
+      const reason = isOutOfSpaceError(error)
+        ? OUT_OF_STORAGE_MESSAGE
+        : 'The upload of this file was interrupted.';
+      return { ...base, sizeBytes: 0, interrupted: true, error: reason };
     }
     const sizeBytes = written.receivedBytes;
     if (written.truncated) {
       await rm(path, { force: true });
-      const limitMb = Math.round(this.options.upload.maxFileBytes / (1024 * 1024));
-      return { ...base, sizeBytes, error: `The file is larger than the ${limitMb} MB limit per package.` };
+      // Nothing is kept: like an interrupted file, it is answered but not recorded.
+      if (boundedBySessionRoom && sizeBytes <= this.options.upload.maxFileBytes)
+        return { ...base, sizeBytes, interrupted: true, error: this.sessionFullMessage() };
+      const limit = formatSize(this.options.upload.maxFileBytes);
+      return { ...base, sizeBytes, error: `The file is larger than the ${limit} limit per package.` };
     }
     return { ...base, sizeBytes, storagePath, error: null };
+  }
+
+  private sessionFullMessage(): string {
+    return `Not added: the session would hold more than its ${formatSize(this.options.upload.maxSessionBytes)} limit. Remove packages to make room.`;
   }
 
   private async inspect(sessionId: string, slot: Slot, stored: StoredFile): Promise<PackageEntity> {
@@ -329,6 +437,19 @@ export class UploadService implements OnApplicationBootstrap {
     const state = this.slots.get(sessionId);
     if (state && --state.inFlight === 0) this.slots.delete(sessionId);
   }
+}
+
+/** The request's Content-Length, or null for a chunked body (or a header that is not a plain number). */
+function declaredLength(request: IncomingMessage): number | null {
+  const header = request.headers['content-length'];
+  if (header === undefined || !/^\d+$/.test(header)) return null;
+  return Number(header);
+}
+
+/** Sizes in messages: MB above one, KB below. */
+function formatSize(bytes: number): string {
+  if (bytes >= MIB) return `${Math.round(bytes / MIB)} MB`;
+  return `${Math.ceil(bytes / 1024)} KB`;
 }
 
 /** The name to show: the last path segment, control characters removed, bounded. */

@@ -61,6 +61,13 @@ export class MergeModel {
 
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the merged zip is deleted (COMPLETED) or was (EXPIRED): finishedAt + retention.mergeDays. Null for other statuses.',
+  })
+  expiresAt!: Date | null;
 }
 
 @ObjectType('MergeProgress')
