@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { AppConfig } from './config/app-config';
 import { MIGRATIONS } from './database/migrations';
 import { WalCheckpointService } from './database/wal-checkpoint.service';
-import { ExplorerController } from './explorer/explorer.controller';
+import { ExplorerModule } from './explorer/explorer.module';
 import { HealthController } from './health/health.controller';
 
 export const DATABASE_FILE = 'scorm-merge.sqlite';
@@ -73,8 +73,9 @@ export class AppModule {
         PackagesModule,
         MergesModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
+        ExplorerModule.forRoot(config.explorer),
       ],
-      controllers: [HealthController, ExplorerController],
+      controllers: [HealthController],
       providers: [WalCheckpointService],
     };
   }

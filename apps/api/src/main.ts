@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app-config';
 import { EXPLORER_PATH } from './explorer/explorer.controller';
+import { securityHeaders } from './http/security-headers';
 import { requestLogger } from './logging/request-logger';
 import { serveWebApp } from './web/web-app';
 
@@ -16,10 +17,14 @@ async function bootstrap(): Promise<void> {
   const logger = new ConsoleLogger({ json: config.server.logFormat === 'json', colors: false });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger });
   app.enableShutdownHooks();
+  app.disable('x-powered-by');
   // API answers are never revalidated, so hashing each one for an ETag is wasted CPU; static files keep theirs.
   app.set('etag', false);
   app.use(requestLogger);
-  app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });
+  app.use(securityHeaders());
+  if (config.explorer.enabled) {
+    app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });
+  }
   serveWebApp(app, process.env['WEB_DIR'] ?? join(__dirname, '..', 'web', 'browser'));
   await app.listen(config.server.port, '0.0.0.0');
   const port = (app.getHttpServer().address() as { port: number }).port;
@@ -27,7 +32,7 @@ async function bootstrap(): Promise<void> {
     {
       msg: 'SCORM Merge is running',
       url: `http://localhost:${port}/`,
-      explorer: `http://localhost:${port}${EXPLORER_PATH}`,
+      explorer: config.explorer.enabled ? `http://localhost:${port}${EXPLORER_PATH}` : 'disabled',
       dataDir: config.server.dataDir,
     },
     'Bootstrap',
