@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app-config';
 import { EXPLORER_PATH } from './explorer/explorer.controller';
+import { refuseForeignOrigins, refuseForeignWebSocketOrigins } from './http/allowed-origins';
 import { securityHeaders } from './http/security-headers';
 import { requestLogger } from './logging/request-logger';
 import { serveWebApp } from './web/web-app';
@@ -18,14 +19,19 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // req.ip (the rate-limit client) and the request's own origin come from X-Forwarded-* only behind a trusted proxy.
+  app.set('trust proxy', config.server.trustProxy);
   // API answers are never revalidated, so hashing each one for an ETag is wasted CPU; static files keep theirs.
   app.set('etag', false);
   app.use(requestLogger);
   app.use(securityHeaders());
+  app.use(refuseForeignOrigins(config.server));
   if (config.explorer.enabled) {
     app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });
   }
   serveWebApp(app, process.env['WEB_DIR'] ?? join(__dirname, '..', 'web', 'browser'));
+  await app.init();
+  refuseForeignWebSocketOrigins(app.getHttpServer(), config.server);
   await app.listen(config.server.port, '0.0.0.0');
   const port = (app.getHttpServer().address() as { port: number }).port;
   Logger.log(
