@@ -20,6 +20,7 @@ import { MIGRATIONS } from './database/migrations';
 import { WalCheckpointService } from './database/wal-checkpoint.service';
 import { ExplorerModule } from './explorer/explorer.module';
 import { HealthController } from './health/health.controller';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 
 export const DATABASE_FILE = 'scorm-merge.sqlite';
 
@@ -73,6 +74,7 @@ export class AppModule {
         PackagesModule,
         MergesModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
+        RateLimitsModule.forRoot(config.rateLimits),
         ExplorerModule.forRoot(config.explorer),
       ],
       controllers: [HealthController],
