@@ -10,6 +10,7 @@ import { loadAppConfig } from './config/app-config';
 import { EXPLORER_PATH } from './explorer/explorer.controller';
 import { refuseForeignOrigins, refuseForeignWebSocketOrigins } from './http/allowed-origins';
 import { securityHeaders } from './http/security-headers';
+import { applySlowClientTimeouts } from './http/slow-client-timeouts';
 import { requestLogger } from './logging/request-logger';
 import { serveWebApp } from './web/web-app';
 
@@ -32,7 +33,8 @@ async function bootstrap(): Promise<void> {
   serveWebApp(app, process.env['WEB_DIR'] ?? join(__dirname, '..', 'web', 'browser'));
   await app.init();
   refuseForeignWebSocketOrigins(app.getHttpServer(), config.server);
-  await app.listen(config.server.port, '0.0.0.0');
+  applySlowClientTimeouts(app.getHttpServer(), config.server);
+  await app.listen(config.server.port, config.server.host);
   const port = (app.getHttpServer().address() as { port: number }).port;
   Logger.log(
     {
