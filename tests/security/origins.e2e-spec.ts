@@ -154,3 +154,9 @@ describe('server.allowedOrigins and server.trustProxy', () => {
     ).toBe(403);
   });
 });
+
+it('refuses to start with an entry of server.allowedOrigins that is not an origin', async () => {
+  await expect(
+    startConfiguredServer('origins-invalid', { server: { allowedOrigins: ['lms.example.com'] } }),
+  ).rejects.toThrow(/server\.allowedOrigins: .*lms\.example\.com.* is not an origin/);
+});
