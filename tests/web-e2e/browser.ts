@@ -21,8 +21,8 @@ export function isLocalUrl(url: string): boolean {
 }
 
 /**
- * Records what must never happen in the app: console errors, uncaught page errors and any
- * request (HTTP or WebSocket) leaving the machine. Requests to other hosts are also blocked.
+ * Records what must never happen in the app: console errors, uncaught page errors, Content-Security-Policy
+ * violations and any request (HTTP or WebSocket) leaving the machine. Requests to other hosts are also blocked.
  */
 export class PageGuard {
   readonly problems: string[] = [];
@@ -35,6 +35,18 @@ export class PageGuard {
         await route.abort('blockedbyclient');
       },
     );
+    // Any Content-Security-Policy violation fails the test, whether or not the browser also logs it.
+    await context.exposeBinding('reportCspViolation', (_source, violation: string) => {
+      this.problems.push(`CSP violation: ${violation}`);
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation;
+        report(
+          `${event.effectiveDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`,
+        );
+      });
+    });
     context.on('page', (page) => this.watchPage(page));
     context.pages().forEach((page) => this.watchPage(page));
   }

@@ -22,11 +22,12 @@ import type { AppConfig } from './config/app-config';
 import { MIGRATIONS } from './database/migrations';
 import { WalCheckpointService } from './database/wal-checkpoint.service';
 import { RestExceptionFilter } from './errors/rest-exception.filter';
-import { ExplorerController } from './explorer/explorer.controller';
 import { graphqlHardening } from './graphql/graphql-hardening';
 import { OutOfStorageInterceptor } from './faults/out-of-storage.interceptor';
 import { DatabaseWriteProbe } from './health/database-write-probe';
+import { ExplorerModule } from './explorer/explorer.module';
 import { HealthController } from './health/health.controller';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 
 export const DATABASE_FILE = 'scorm-merge.sqlite';
 
@@ -87,8 +88,10 @@ export class AppModule {
         StorageModule,
         RetentionModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
+        RateLimitsModule.forRoot(config.rateLimits),
+        ExplorerModule.forRoot(config.explorer),
       ],
-      controllers: [HealthController, ExplorerController],
+      controllers: [HealthController],
       providers: [
         WalCheckpointService,
         {

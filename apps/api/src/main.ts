@@ -9,6 +9,9 @@ import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app-config';
 import { EXPLORER_PATH } from './explorer/explorer.controller';
 import { RedactingConsoleLogger } from './logging/redacting-console-logger';
+import { refuseForeignOrigins, refuseForeignWebSocketOrigins } from './http/allowed-origins';
+import { securityHeaders } from './http/security-headers';
+import { applySlowClientTimeouts } from './http/slow-client-timeouts';
 import { requestLogger } from './logging/request-logger';
 import { serveWebApp } from './web/web-app';
 
@@ -17,18 +20,28 @@ async function bootstrap(): Promise<void> {
   const logger = new RedactingConsoleLogger({ json: config.server.logFormat === 'json', colors: false });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger });
   app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  // req.ip (the rate-limit client) and the request's own origin come from X-Forwarded-* only behind a trusted proxy.
+  app.set('trust proxy', config.server.trustProxy);
   // API answers are never revalidated, so hashing each one for an ETag is wasted CPU; static files keep theirs.
   app.set('etag', false);
   app.use(requestLogger);
-  app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });
+  app.use(securityHeaders());
+  app.use(refuseForeignOrigins(config.server));
+  if (config.explorer.enabled) {
+    app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });
+  }
   serveWebApp(app, process.env['WEB_DIR'] ?? join(__dirname, '..', 'web', 'browser'));
-  await app.listen(config.server.port, '0.0.0.0');
+  await app.init();
+  refuseForeignWebSocketOrigins(app.getHttpServer(), config.server);
+  applySlowClientTimeouts(app.getHttpServer(), config.server);
+  await app.listen(config.server.port, config.server.host);
   const port = (app.getHttpServer().address() as { port: number }).port;
   Logger.log(
     {
       msg: 'SCORM Merge is running',
       url: `http://localhost:${port}/`,
-      explorer: `http://localhost:${port}${EXPLORER_PATH}`,
+      explorer: config.explorer.enabled ? `http://localhost:${port}${EXPLORER_PATH}` : 'disabled',
       dataDir: config.server.dataDir,
     },
     'Bootstrap',
