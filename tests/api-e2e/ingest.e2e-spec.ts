@@ -87,7 +87,8 @@ describe('ingest through the real server process', () => {
     const explorer = await fetch(`${server.url}/explorer`);
     const html = await explorer.text();
     expect(explorer.status).toBe(200);
-    expect(html).toContain('graphql-ws');
+    // Its options (subscriptions over graphql-ws) come from a script of its own, not inline.
+    expect(await (await fetch(`${server.url}/explorer/init.js`)).text()).toContain('graphql-ws');
     // Every script and stylesheet the explorer loads comes from this server.
     const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
     expect(assets.length).toBeGreaterThan(0);

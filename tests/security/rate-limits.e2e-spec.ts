@@ -151,9 +151,10 @@ describe('rate limits behind a trusted proxy (server.trustProxy)', () => {
     expect((await post(server.api.url, CREATE_SESSION, {}, asClient('203.0.113.2'))).errors).toBeUndefined();
   });
 
-  it('counts every alias of an aliased burst: of 20 createSession aliases, 2 run', async () => {
+  it('counts every alias of an aliased burst: of 10 createSession aliases, 2 run', async () => {
     const burster = { 'x-forwarded-for': '203.0.113.3' };
-    const aliases = Array.from({ length: 20 }, (_, i) => `s${i}: createSession { id }`).join(' ');
+    // 10 stays under graphql.maxAliases, which refuses a larger burst before any of it runs.
+    const aliases = Array.from({ length: 10 }, (_, i) => `s${i}: createSession { id }`).join(' ');
     const { ms, result } = await timed(() => post(server.api.url, `mutation { ${aliases} }`, {}, burster));
     // Mutations run in order and Session! is non-null: the first refusal (the third alias) ends the operation.
     expect(result.data).toBeNull();
@@ -161,6 +162,6 @@ describe('rate limits behind a trusted proxy (server.trustProxy)', () => {
     expect(result.errors?.[0].path).toEqual(['s2']);
     expect(result.errors?.[0].extensions?.code).toBe('TOO_MANY_REQUESTS');
     expectRefused(await post(server.api.url, CREATE_SESSION, {}, burster), 'createSession');
-    console.log(`20 aliased createSession in one request: refused at alias s2 (2 ran), in ${ms} ms`);
+    console.log(`10 aliased createSession in one request: refused at alias s2 (2 ran), in ${ms} ms`);
   });
 });
