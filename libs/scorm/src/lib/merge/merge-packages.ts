@@ -92,7 +92,9 @@ export async function mergePackages(
   const identifier = toNcName(options.identifier?.trim() || `scorm-merge-${randomUUID()}`);
 
   // 1. Read every manifest (small) and plan every entry; nothing is copied yet.
-  const folders = moduleFolders(inputs.map((input) => cleanTitle(input.title)));
+  const folders = moduleFolders(
+    inputs.map((input) => ({ title: cleanTitle(input.title), filename: input.filename })),
+  );
   const packages: ReadPackage[] = [];
   for (let index = 0; index < inputs.length; index++) {
     throwIfAborted(signal);
