@@ -5,7 +5,7 @@ import { inspectPackage } from '../inspection/package-inspector';
 import type { MergeInput } from './merge-types';
 import { mergePackages } from './merge-packages';
 import { expectSoundMerge } from '../../testing/merge-assertions';
-import { xmllintAvailable } from '../../testing/merged-package-checks';
+import { readManifestText, readStoredEntries, xmllintAvailable } from '../../testing/merged-package-checks';
 import { sharedFixturesDir } from '../../testing/shared-fixtures';
 
 const dir = sharedFixturesDir('scorm') ?? '../shared/fixtures/scorm';
@@ -69,6 +69,15 @@ describeCorpus('mergePackages on the real corpus (../shared/fixtures/scorm)', ()
       });
       expect(result.scormVersion).toBe(version);
       const report = await expectSoundMerge(result, inputs, { xsdFolder });
+      // Metadata: no schemaversion contradicting the output's, no empty title, every location resolving.
+      const manifest = await readManifestText(result.outputPath);
+      const outputVersion = version === '1.2' ? '1.2' : '2004 4th Edition';
+      for (const match of manifest.matchAll(/<schemaversion>([^<]*)<\/schemaversion>/g))
+        expect(match[1]).toBe(outputVersion);
+      expect(manifest).not.toMatch(/<title\/>|<title>\s*<\/title>/);
+      const stored = await readStoredEntries(result.outputPath);
+      for (const match of manifest.matchAll(/<adlcp:location>([^<]*)<\/adlcp:location>/g))
+        if (!/^[a-z]+:/i.test(match[1])) expect(stored.has(decodeURIComponent(match[1]))).toBe(true);
       console.log(
         `${label}: ${inputs.length} packages → SCORM ${result.scormVersion}, XSD ${report.xsd}, XPath ${JSON.stringify(report.xpath)}, SCO items ${report.scoItemsIn} in → ${report.scoItemsOut} out (with menu), ${report.filesCompared} files byte-identical, ${result.sizeBytes} bytes`,
       );
@@ -82,5 +91,10 @@ describeCorpus('mergePackages on the real corpus (../shared/fixtures/scorm)', ()
     expect(result.warnings[0]).toMatch(
       /default organization "SCORMDEbugger555f231e21b982c25d16" does not exist/,
     );
+    // Its manifest names a metadata file it does not contain: the reference is dropped, with a warning.
+    expect(result.warnings).toContainEqual(
+      expect.stringMatching(/metadata files named in the manifest are not in the package .*"imslrm.xml"/),
+    );
+    expect(await readManifestText(result.outputPath)).not.toContain('imslrm.xml');
   });
 });

@@ -133,6 +133,7 @@ export async function mergePackages(
         family: pkg.family,
         root: pkg.root,
         label: pkg.label,
+        files: new Set(pkg.entries.map((entry) => entry.outputName)),
       },
       { ns, ids, adapterResourceId, warnings },
     ),
