@@ -108,6 +108,18 @@ export async function expectSoundMerge(
       throw new Error(`A launch page is missing from the zip: ${path}`);
   }
   same(result.entryCount, stored.size, 'entry count');
+
+  // Metadata: every schemaversion is the output's, every title says something, every local
+  // adlcp:location names a file of the zip.
+  const outputVersion = family === '1.2' ? '1.2' : '2004 4th Edition';
+  for (const match of manifest.matchAll(/<schemaversion>([^<]*)<\/schemaversion>/g))
+    same(match[1], outputVersion, 'schemaversion');
+  if (/<title\/>|<title>\s*<\/title>/.test(manifest)) throw new Error('An item has an empty title.');
+  for (const match of manifest.matchAll(/<adlcp:location>([^<]*)<\/adlcp:location>/g)) {
+    const location = match[1].trim();
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(location) && !stored.has(decodeURIComponent(location)))
+      throw new Error(`adlcp:location names a file missing from the zip: ${location}`);
+  }
   return report;
 }
 
