@@ -5,7 +5,7 @@ import { inspectPackage } from '../inspection/package-inspector';
 import type { MergeInput } from './merge-types';
 import { mergePackages } from './merge-packages';
 import { expectSoundMerge } from '../../testing/merge-assertions';
-import { readManifestText, readStoredEntries, xmllintAvailable } from '../../testing/merged-package-checks';
+import { readManifestText, xmllintAvailable } from '../../testing/merged-package-checks';
 import { sharedFixturesDir } from '../../testing/shared-fixtures';
 
 const dir = sharedFixturesDir('scorm') ?? '../shared/fixtures/scorm';
