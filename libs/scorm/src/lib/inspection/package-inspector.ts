@@ -6,6 +6,7 @@ import { findLom, type LomSummary, readLom } from '../manifest/lom-metadata';
 import type { ManifestOrganization, ManifestResource, ScormManifest } from '../manifest/manifest-model';
 import { locateManifest } from '../manifest/manifest-locator';
 import { parseManifest } from '../manifest/manifest-parser';
+import { inlineMetadataProblems } from '../manifest/metadata-conformance';
 import { PackageError } from '../package-error';
 import type { PackageFacts } from './package-facts';
 import { type PackageLimits, resolveLimits } from '../package-limits';
@@ -57,6 +58,17 @@ async function inspectArchive(
   if (manifest.versionGuessed) {
     warnings.push(
       `The manifest does not say which SCORM version it uses; it was read as SCORM ${manifest.scormVersion}.`,
+    );
+  }
+
+  const metadataProblems = inlineMetadataProblems(
+    parseXmlSafely(decodeXmlBytes(manifestBytes), 'The manifest (imsmanifest.xml)'),
+    manifest.scormFamily,
+  );
+  if (metadataProblems.length > 0) {
+    // An LMS that validates would reject the package; a merge moves such metadata into files.
+    warnings.push(
+      `Some inline metadata does not follow the SCORM ${manifest.scormFamily} schemas (${metadataProblems.slice(0, 3).join('; ')}); a merge moves it into a file so the merged course still validates.`,
     );
   }
 
