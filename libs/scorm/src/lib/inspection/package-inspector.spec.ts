@@ -275,6 +275,23 @@ describe('inspectPackage: manifest consistency warnings', () => {
     expect(valid.warnings).toEqual([]);
   });
 
+  it('warns about metadata files named below the manifest level that are not in the zip', async () => {
+    const xml = manifest(
+      'default="o"><organization identifier="o"><title>T</title><item identifier="i" identifierref="r"><title>A</title><metadata><adlcp:location>meta/item.xml</adlcp:location><adlcp:location>http://example.com/lom.xml</adlcp:location></metadata></item></organization>',
+      '<resource identifier="r" type="webcontent" adlcp:scormtype="sco" href="a.html"><metadata><adlcp:location>meta/gone.xml</adlcp:location></metadata></resource>',
+    );
+    const facts = await inspect(
+      buildZip([
+        { name: 'imsmanifest.xml', data: xml },
+        { name: 'a.html', data: 'x' },
+        { name: 'meta/item.xml', data: '<lom/>' },
+      ]),
+    );
+    expect(facts.warnings).toEqual([
+      'The manifest names metadata files that are not in the zip: "meta/gone.xml"; a merge leaves them out.',
+    ]);
+  });
+
   it('warns about dangling item and dependency references and missing files', async () => {
     const xml = manifest(
       'default="o"><organization identifier="o"><title>T</title><item identifier="i1" identifierref="nope"><title>A</title></item><item identifier="i2" identifierref="r"><title>B</title></item></organization>',
