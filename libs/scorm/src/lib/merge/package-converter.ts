@@ -569,7 +569,12 @@ class PackageConverter {
     for (const child of childElements(resource)) {
       if (this.isCpNamed(child, 'metadata')) continue;
       else if (this.isCpNamed(child, 'file')) {
-        const file = this.cloneGeneric(child, { href: (value) => relocate(this.source.folder, base, value) });
+        // Children left out: only its metadata is kept, converted below.
+        const file = this.cloneGeneric(
+          child,
+          { href: (value) => relocate(this.source.folder, base, value) },
+          false,
+        );
         const fileMetadata = this.convertMetadata(
           childElements(child).filter((el) => this.isCpNamed(el, 'metadata')),
           false,
@@ -698,6 +703,7 @@ class PackageConverter {
   private cloneGeneric(
     source: XmlElement,
     attributeRewrites: Record<string, (value: string) => string> = {},
+    withChildren = true,
   ): XElement {
     const attributes: Array<[string, string]> = [];
     const ns = source.namespaceURI;
@@ -732,7 +738,7 @@ class PackageConverter {
       if (converted) attributes.push(converted);
     }
     const children: XNode[] = [];
-    for (const node of source.children) {
+    for (const node of withChildren ? source.children : []) {
       children.push(node.kind === 'element' ? this.cloneGeneric(node) : textNode(node.text));
     }
     return element(this.qualifyElement(source), attributes, children);
