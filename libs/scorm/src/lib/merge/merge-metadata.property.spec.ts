@@ -49,6 +49,17 @@ const NS = {
 const IMSMD = 'http://www.imsglobal.org/xsd/imsmd_rootv1p2p1';
 const LOM = 'http://ltsc.ieee.org/xsd/LOM';
 
+/** A one-SCO SCORM 1.2 manifest whose organization and item carry `title`. */
+function buildScorm12Manifest(title: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="long" version="1" xmlns="${NS['1.2'].cp}" xmlns:adlcp="${NS['1.2'].adlcp}">
+  <organizations default="o"><organization identifier="o"><title>${title}</title>
+    <item identifier="i" identifierref="r"><title>${title}</title></item>
+  </organization></organizations>
+  <resources><resource identifier="r" type="webcontent" adlcp:scormtype="sco" href="a.html"><file href="a.html"/></resource></resources>
+</manifest>`;
+}
+
 /** One inline metadata record; some valid, most not, in the ways the issue lists. */
 const RECORDS: Array<(family: Family) => string> = [
   // Valid in its own family.
@@ -204,6 +215,30 @@ describe('mergePackages: any inline metadata gives a valid manifest', () => {
     const manifest = await readManifestText(result.outputPath);
     expect(manifest).not.toContain('nothere.xml');
     expect(manifest).not.toContain('ims_lom_v1p0');
+  });
+
+  it('bounds titles to the 200 characters SCORM 1.2 allows', async () => {
+    const long = 'A very long title '.repeat(20).trim();
+    const manifest = buildScorm12Manifest(long);
+    const inputs = [
+      {
+        zipPath: writeTempFile(
+          buildZip([
+            { name: 'imsmanifest.xml', data: manifest },
+            { name: 'a.html', data: '<p>A</p>' },
+          ]),
+          'long.zip',
+        ),
+        title: long,
+        description: '',
+      },
+    ];
+    const result = await mergePackages(inputs, join(out, 'long.zip'), { title: long });
+    expect(result.scormVersion).toBe('1.2');
+    const report = await expectSoundMerge(result, inputs, { xsdFolder });
+    expect(report.xsd).not.toBe('does not validate');
+    for (const match of (await readManifestText(result.outputPath)).matchAll(/<title>([^<]*)<\/title>/g))
+      expect(Array.from(match[1]).length).toBeLessThanOrEqual(200);
   });
 
   it('generated every kind of fault the property covers', () => {

@@ -18,6 +18,7 @@ import {
   ADAPTER_PAGE,
   convertPackage,
   IdentifierRegistry,
+  MAX_SCORM12_TITLE_CHARS,
   NamespaceTable,
   SUPPORT_FOLDER,
   toNcName,
@@ -143,7 +144,9 @@ export async function mergePackages(
   const menu: MenuEntry | null = includeMenu
     ? { itemId: menuItemId, resourceId: menuResourceId, href: MENU_PAGE, title: MENU_ITEM_TITLE }
     : null;
-  const moduleTitles = packages.map((pkg) => cleanTitle(pkg.input.title) || 'Module');
+  // As the manifest says them: SCORM 1.2 titles stop at 200 characters.
+  const titleChars = family === '1.2' ? MAX_SCORM12_TITLE_CHARS : undefined;
+  const moduleTitles = packages.map((pkg) => cleanTitle(pkg.input.title, titleChars) || 'Module');
   const description =
     normalizeText(options.description ?? '') ||
     `A course of ${packages.length} module${packages.length === 1 ? '' : 's'}: ${moduleTitles.join('; ')}.`;

@@ -156,6 +156,9 @@ const isCp = (ns: string | null): boolean => !ns || /imscp/i.test(ns);
 const isAdlcp = (ns: string | null): boolean => !!ns && /adlcp/i.test(ns);
 const isImsss = (ns: string | null): boolean => ns === NS.imsss;
 
+/** imscp_rootv1p1p2.xsd bounds <title> at 200 characters. */
+export const MAX_SCORM12_TITLE_CHARS = 200;
+
 /** Deeper than any real course; recursion below stays well inside the stack. */
 const MAX_ITEM_DEPTH = 1000;
 
@@ -286,10 +289,7 @@ class PackageConverter {
 
   private buildWrapper(organization: XmlElement, items: XElement[]): XElement {
     const id = this.context.ids.claim(`${this.source.prefix}_module`);
-    const children: XNode[] = [
-      this.cp('title', [textNode(cleanTitle(this.source.title) || 'Module')]),
-      ...items,
-    ];
+    const children: XNode[] = [this.titleElement(cleanTitle(this.source.title) || 'Module'), ...items];
     const metadata = this.wrapperMetadata(organization);
     if (metadata) children.push(metadata);
     if (this.out === '2004') {
@@ -416,9 +416,7 @@ class PackageConverter {
     const scorm12: Record<string, string> = {};
     for (const child of childElements(item)) {
       if (this.isCpNamed(child, 'title'))
-        titleNode = cleanTitle(textOf(child))
-          ? this.cloneGeneric(child)
-          : this.cp('title', [textNode(title)]);
+        titleNode = this.fitsTitle(textOf(child)) ? this.cloneGeneric(child) : this.titleElement(title);
       else if (this.isCpNamed(child, 'item')) childItems.push(...this.convertItem(child, depth + 1));
       else if (this.isCpNamed(child, 'metadata')) metadataBlocks.push(child);
       else if (isAdlcp(child.namespaceURI) && this.source.family === '1.2') {
@@ -449,13 +447,26 @@ class PackageConverter {
     }
 
     const children: XNode[] = [];
-    children.push(titleNode ?? this.cp('title', [textNode(title)]));
+    children.push(titleNode ?? this.titleElement(title));
     children.push(...childItems);
     // The schemas allow one <metadata>, after the child items: several or misplaced ones become one.
     const metadataNode = this.convertMetadata(metadataBlocks, false);
     if (metadataNode) children.push(metadataNode);
     children.push(...others);
     return [element(this.ns.qualify(this.ns.cp, 'item'), attributes, children)];
+  }
+
+  /** A title kept as written: not empty, and within SCORM 1.2's 200 characters in 1.2 output. */
+  private fitsTitle(text: string): boolean {
+    return (
+      cleanTitle(text) !== '' && (this.out !== '1.2' || Array.from(text).length <= MAX_SCORM12_TITLE_CHARS)
+    );
+  }
+
+  private titleElement(text: string): XElement {
+    return this.cp('title', [
+      textNode(this.out === '1.2' ? cleanTitle(text, MAX_SCORM12_TITLE_CHARS) : text),
+    ]);
   }
 
   /** A title for an item whose own is empty: its launch file's name, else "Untitled item N". */
