@@ -3,6 +3,8 @@
 import { inspectPackage } from '../lib/inspection/package-inspector';
 import { stripQueryAndFragment } from '../lib/manifest/package-paths';
 import type { MergeInput, MergeResult } from '../lib/merge/merge-types';
+import { MAX_SCORM12_TITLE_CHARS } from '../lib/merge/package-converter';
+import { cleanTitle } from '../lib/plain-text';
 import {
   compareCopiedFiles,
   inspectMergedManifest,
@@ -79,7 +81,7 @@ export async function expectSoundMerge(
   );
   same(
     result.modules.map((module) => module.title),
-    inputs.map((input) => input.title.trim()),
+    inputs.map((input) => cleanTitle(input.title, family === '1.2' ? MAX_SCORM12_TITLE_CHARS : undefined)),
     'session order',
   );
   const folders = result.modules.map((module) => module.folder);
@@ -108,6 +110,18 @@ export async function expectSoundMerge(
       throw new Error(`A launch page is missing from the zip: ${path}`);
   }
   same(result.entryCount, stored.size, 'entry count');
+
+  // Metadata: every schemaversion is the output's, every title says something, every local
+  // adlcp:location names a file of the zip.
+  const outputVersion = family === '1.2' ? '1.2' : '2004 4th Edition';
+  for (const match of manifest.matchAll(/<schemaversion>([^<]*)<\/schemaversion>/g))
+    same(match[1], outputVersion, 'schemaversion');
+  if (/<title\/>|<title>\s*<\/title>/.test(manifest)) throw new Error('An item has an empty title.');
+  for (const match of manifest.matchAll(/<adlcp:location>([^<]*)<\/adlcp:location>/g)) {
+    const location = match[1].trim();
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(location) && !stored.has(decodeURIComponent(location)))
+      throw new Error(`adlcp:location names a file missing from the zip: ${location}`);
+  }
   return report;
 }
 

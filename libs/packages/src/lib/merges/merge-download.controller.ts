@@ -55,14 +55,16 @@ export class MergeDownloadController {
 
 /** ASCII fallback plus the exact UTF-8 title (RFC 6266), so no header can be broken by a title. */
 export function attachmentDisposition(title: string): string {
-  const ascii =
-    title
-      .normalize('NFKD')
-      .replace(/[^\x20-\x7e]/g, '')
-      .replace(/["\\/:*?<>|]+/g, '')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 100) || 'course';
+  const stripped = title
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/["\\/:*?<>|]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
+  // What is left of a non-Latin title ("2024", "- 3") names nothing; browsers that use the
+  // fallback then save "course.zip".
+  const ascii = /[A-Za-z]/.test(stripped) ? stripped : 'course';
   const utf8 = encodeURIComponent(`${truncateCodePoints(title, 150)}.zip`).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

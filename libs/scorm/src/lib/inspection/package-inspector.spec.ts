@@ -250,6 +250,48 @@ describe('inspectPackage: manifest consistency warnings', () => {
     ]);
   });
 
+  it('warns about inline metadata its own schemas would reject, and not about valid LOM', async () => {
+    const org = (metadata: string) =>
+      `default="o"><organization identifier="o"><title>T</title><item identifier="i" identifierref="r"><title>A</title>${metadata}</item></organization>`;
+    const resource = '<resource identifier="r" type="webcontent" adlcp:scormtype="sco" href="a.html"/>';
+    const zip = (metadata: string) =>
+      buildZip([
+        { name: 'imsmanifest.xml', data: manifest(org(metadata), resource) },
+        { name: 'a.html', data: 'x' },
+      ]);
+    const wrong = await inspect(
+      zip(
+        '<metadata><lom xmlns="http://www.imsglobal.org/xsd/ims_lom_v1p0"/><imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"><imsmd:general><imsmd:description><imsmd:langstring>A <b>bold</b> claim</imsmd:langstring></imsmd:description></imsmd:general></imsmd:lom></metadata>',
+      ),
+    );
+    expect(wrong.warnings).toEqual([
+      'Some inline metadata does not follow the SCORM 1.2 schemas (LOM in the namespace http://www.imsglobal.org/xsd/ims_lom_v1p0, not http://www.imsglobal.org/xsd/imsmd_rootv1p2p1; markup inside the LOM text "langstring"); a merge moves it into a file so the merged course still validates.',
+    ]);
+    const valid = await inspect(
+      zip(
+        '<metadata><imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"><imsmd:general><imsmd:title><imsmd:langstring xml:lang="en">A</imsmd:langstring></imsmd:title></imsmd:general></imsmd:lom></metadata>',
+      ),
+    );
+    expect(valid.warnings).toEqual([]);
+  });
+
+  it('warns about metadata files named below the manifest level that are not in the zip', async () => {
+    const xml = manifest(
+      'default="o"><organization identifier="o"><title>T</title><item identifier="i" identifierref="r"><title>A</title><metadata><adlcp:location>meta/item.xml</adlcp:location><adlcp:location>http://example.com/lom.xml</adlcp:location></metadata></item></organization>',
+      '<resource identifier="r" type="webcontent" adlcp:scormtype="sco" href="a.html"><metadata><adlcp:location>meta/gone.xml</adlcp:location></metadata></resource>',
+    );
+    const facts = await inspect(
+      buildZip([
+        { name: 'imsmanifest.xml', data: xml },
+        { name: 'a.html', data: 'x' },
+        { name: 'meta/item.xml', data: '<lom/>' },
+      ]),
+    );
+    expect(facts.warnings).toEqual([
+      'The manifest names metadata files that are not in the zip: "meta/gone.xml"; a merge leaves them out.',
+    ]);
+  });
+
   it('warns about dangling item and dependency references and missing files', async () => {
     const xml = manifest(
       'default="o"><organization identifier="o"><title>T</title><item identifier="i1" identifierref="nope"><title>A</title></item><item identifier="i2" identifierref="r"><title>B</title></item></organization>',

@@ -6,6 +6,9 @@ import { findLom, type LomSummary, readLom } from '../manifest/lom-metadata';
 import type { ManifestOrganization, ManifestResource, ScormManifest } from '../manifest/manifest-model';
 import { locateManifest } from '../manifest/manifest-locator';
 import { parseManifest } from '../manifest/manifest-parser';
+import { inlineMetadataProblems } from '../manifest/metadata-conformance';
+import { childElements, textOf, walkElements } from '../xml/xml-elements';
+import type { XmlElement } from '../xml/xml-reader';
 import { PackageError } from '../package-error';
 import type { PackageFacts } from './package-facts';
 import { type PackageLimits, resolveLimits } from '../package-limits';
@@ -60,6 +63,15 @@ async function inspectArchive(
     );
   }
 
+  const manifestRoot = parseXmlSafely(decodeXmlBytes(manifestBytes), 'The manifest (imsmanifest.xml)');
+  const metadataProblems = inlineMetadataProblems(manifestRoot, manifest.scormFamily);
+  if (metadataProblems.length > 0) {
+    // An LMS that validates would reject the package; a merge moves such metadata into files.
+    warnings.push(
+      `Some inline metadata does not follow the SCORM ${manifest.scormFamily} schemas (${metadataProblems.slice(0, 3).join('; ')}); a merge moves it into a file so the merged course still validates.`,
+    );
+  }
+
   const files = new Map<string, ZipEntryInfo>();
   for (const entry of archive.entries) if (!entry.isDirectory) files.set(entry.name, entry);
   const findEntry = (base: string, href: string): ZipEntryInfo | null => {
@@ -71,6 +83,18 @@ async function inspectArchive(
     }
     return null;
   };
+
+  const missingMetadata = metadataLocations(manifestRoot).filter((href) => {
+    // The manifest's own metadata file has its own warning (readExternalLom).
+    if (href === manifest.metadataLocation) return false;
+    const resolved = resolveHref(location.rootFolder, '', href);
+    return resolved.kind === 'entry' && !resolved.candidates.some((candidate) => files.has(candidate));
+  });
+  if (missingMetadata.length > 0) {
+    warnings.push(
+      `The manifest names metadata files that are not in the zip: ${nameSome(missingMetadata)}; a merge leaves them out.`,
+    );
+  }
 
   const resources = indexResources(manifest, warnings);
   const organization = chooseOrganization(manifest, warnings);
@@ -112,6 +136,21 @@ async function inspectArchive(
     entryCount: archive.entries.length,
     uncompressedBytes: totals.uncompressedBytes,
   };
+}
+
+/** Every distinct adlcp:location named in any `<metadata>` of the manifest. */
+function metadataLocations(root: XmlElement): string[] {
+  const found = new Set<string>();
+  walkElements(root, (el) => {
+    if (el.localName !== 'metadata') return true;
+    for (const child of childElements(el)) {
+      const href =
+        child.localName === 'location' && /adlcp/i.test(child.namespaceURI ?? '') ? textOf(child).trim() : '';
+      if (href) found.add(href);
+    }
+    return false;
+  });
+  return [...found];
 }
 
 function indexResources(manifest: ScormManifest, warnings: string[]): Map<string, ManifestResource> {

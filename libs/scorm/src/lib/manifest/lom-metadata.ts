@@ -60,3 +60,24 @@ function pickLangString(container: XmlElement): string | null {
   }
   return first;
 }
+
+/**
+ * The language a LOM record says its object is in: general/language, else the language of its
+ * title string (`language` in 2004, `xml:lang` in 1.2); null when it names none.
+ */
+export function readLomLanguage(lom: XmlElement): string | null {
+  const general = firstChildNamed(lom, 'general');
+  if (!general) return null;
+  const language = firstChildNamed(general, 'language');
+  const stated = language ? normalizeText(textOf(language)) : '';
+  if (stated) return stated;
+  const title = firstChildNamed(general, 'title');
+  const strings = title
+    ? childElements(title).filter((el) => el.localName === 'langstring' || el.localName === 'string')
+    : [];
+  for (const string of strings) {
+    const tag = normalizeText(attributeValue(string, 'lang') ?? attributeValue(string, 'language') ?? '');
+    if (tag) return tag;
+  }
+  return null;
+}

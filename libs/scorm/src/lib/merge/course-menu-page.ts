@@ -8,6 +8,10 @@ export interface CourseMenuModule {
   description: string;
   /** Item identifier a 2004 choice request targets. */
   target: string;
+  /** The package's LOM language (a BCP 47 tag such as `zh-CN`), set as `lang` on its text. */
+  language?: string | null;
+  /** The uploaded file name, shown to tell apart modules with the same title. */
+  filename?: string;
 }
 
 export interface CourseMenuOptions {
@@ -31,17 +35,28 @@ export function renderCourseMenu(options: CourseMenuOptions): string {
   const intro = is2004
     ? 'Choose a module to start it. You can come back to this menu from the course outline at any time.'
     : 'Open the modules from the course outline of your learning platform, in the order shown here.';
+  const repeated = repeatedTitles(options.modules);
   const items = options.modules
     .map((module, index) => {
-      const headingId = `module-${index + 1}`;
+      const number = index + 1;
+      const headingId = `module-${number}`;
+      const lang = langAttribute(module.language);
       const description = module.description.trim()
-        ? `<p class="description">${escapeHtml(module.description.trim())}</p>`
+        ? `<p class="description"${lang}>${escapeHtml(module.description.trim())}</p>`
         : '';
+      // Same titles: position and file name tell the modules apart, on screen and to screen readers.
+      const source = repeated.has(titleKey(module.title))
+        ? `Module ${number}${module.filename ? `, ${module.filename}` : ''}`
+        : '';
+      const sourceLine = source ? `<p class="source" id="${headingId}-source">${escapeHtml(source)}</p>` : '';
+      const described = source ? `${headingId} ${headingId}-source` : headingId;
       const action = is2004
-        ? `<button type="button" class="start" data-target="${escapeHtml(module.target)}" aria-describedby="${headingId}">Start module<span class="visually-hidden">: ${escapeHtml(module.title)}</span></button>`
+        ? `<button type="button" class="start" data-target="${escapeHtml(module.target)}" data-feedback="feedback-${number}" aria-describedby="${described}">Start module<span class="visually-hidden">: <span${lang}>${escapeHtml(module.title)}</span></span></button>
+        <p class="feedback" id="feedback-${number}" role="status" aria-live="polite"></p>`
         : '';
       return `      <li class="module">
-        <h2 id="${headingId}"><span class="number">${index + 1}.</span> ${escapeHtml(module.title)}</h2>
+        <h2 id="${headingId}"><span class="number">${number}.</span> <span${lang}>${escapeHtml(module.title)}</span></h2>
+        ${sourceLine}
         ${description}
         ${action}
       </li>`;
@@ -71,7 +86,10 @@ export function renderCourseMenu(options: CourseMenuOptions): string {
     .start:hover { background: #0842a0; }
     .start:focus-visible { outline: 3px solid var(--accent); outline-offset: 3px; }
     .start[disabled] { background: #757775; cursor: not-allowed; }
-    .status { min-height: 1.5rem; margin-top: 1rem; font-weight: 600; }
+    .status { margin: 0 0 1rem; font-weight: 600; }
+    .status:empty, .feedback:empty { display: none; }
+    .source { margin: 0 0 .5rem; color: var(--muted); font-size: .9rem; overflow-wrap: anywhere; }
+    .feedback { margin: .75rem 0 0; font-weight: 600; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     @media (prefers-reduced-motion: no-preference) { .start { transition: background .15s; } }
   </style>
@@ -80,10 +98,10 @@ export function renderCourseMenu(options: CourseMenuOptions): string {
   <main>
     <h1>${title}</h1>
     <p class="intro">${intro}</p>
+    <p class="status" id="status" role="status" aria-live="polite"></p>
     <ol class="modules" aria-label="Modules">
 ${items}
     </ol>
-    <p class="status" id="status" role="status" aria-live="polite"></p>
   </main>
   <script>
   (function () {
@@ -94,7 +112,8 @@ ${FIND_API_SCRIPT}
     var api = null;
     var initialized = false;
     var finished = false;
-    function say(text) { statusLine.textContent = text; }
+    // Feedback on a module goes next to its card, where the learner is looking.
+    function say(text, line) { (line || statusLine).textContent = text; }
     function start() {
       if (FAMILY === '2004') {
         api = findScormApi('API_1484_11');
@@ -115,13 +134,15 @@ ${FIND_API_SCRIPT}
       else api.LMSFinish('');
     }
     function choose(event) {
-      var target = event.currentTarget.getAttribute('data-target');
-      if (!initialized) { say('Modules cannot be opened from here; use the course outline.'); return; }
+      var button = event.currentTarget;
+      var target = button.getAttribute('data-target');
+      var line = document.getElementById(button.getAttribute('data-feedback'));
+      if (!initialized) { say('Modules cannot be opened from here; use the course outline.', line); return; }
       if (String(api.SetValue('adl.nav.request', '{target=' + target + '}choice')) !== 'true') {
-        say('This module cannot be opened right now; use the course outline.');
+        say('This module cannot be opened right now; use the course outline.', line);
         return;
       }
-      say('Opening the module…');
+      say('Opening the module…', line);
       finish();
     }
     start();
@@ -136,4 +157,22 @@ ${FIND_API_SCRIPT}
 </body>
 </html>
 `;
+}
+
+/** Titles (compared case- and space-insensitively) that more than one module has. */
+function repeatedTitles(modules: readonly CourseMenuModule[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const module of modules)
+    counts.set(titleKey(module.title), (counts.get(titleKey(module.title)) ?? 0) + 1);
+  return new Set([...counts].filter(([, count]) => count > 1).map(([key]) => key));
+}
+
+function titleKey(title: string): string {
+  return title.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** ` lang="…"` for a well-formed BCP 47 tag; nothing for a missing or malformed one. */
+function langAttribute(language: string | null | undefined): string {
+  const tag = language?.trim() ?? '';
+  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) ? ` lang="${escapeHtml(tag)}"` : '';
 }

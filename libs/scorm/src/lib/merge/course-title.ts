@@ -1,7 +1,5 @@
 /** Longest course title kept, in code points. */
 export const MAX_COURSE_TITLE_CHARS = 200;
-/** Longest part of the first module's title in a default course title. */
-const MAX_FIRST_TITLE_CHARS = 120;
 
 /**
  * The merged course's title: the one asked for, whitespace folded and bounded, or one made from the
@@ -12,9 +10,17 @@ export function courseTitle(requested: string | null | undefined, moduleTitles: 
   return asked || defaultCourseTitle(moduleTitles);
 }
 
+/**
+ * One module: its own title. Several: "Course of 16 modules", which names no one module as if it were
+ * the course and stays readable as an ASCII download name whatever script the titles are in.
+ */
 export function defaultCourseTitle(moduleTitles: readonly string[]): string {
-  const first = truncateCodePoints(moduleTitles[0] ?? 'Course', MAX_FIRST_TITLE_CHARS);
-  return moduleTitles.length <= 1 ? first : `${first} and ${moduleTitles.length - 1} more`;
+  if (moduleTitles.length > 1) return `Course of ${moduleTitles.length} modules`;
+  const only = truncateCodePoints(
+    (moduleTitles[0] ?? '').replace(/\s+/g, ' ').trim(),
+    MAX_COURSE_TITLE_CHARS,
+  );
+  return only || 'Course';
 }
 
 /** Cuts by code points, so no astral character is split into a lone surrogate. */

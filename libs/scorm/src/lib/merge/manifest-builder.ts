@@ -1,5 +1,12 @@
 import { NS } from '../manifest/scorm-version';
-import { IMSMD12_NS, LOM_NS, type ConvertedPackage, type NamespaceTable } from './package-converter';
+import { cleanTitle } from '../plain-text';
+import {
+  IMSMD12_NS,
+  LOM_NS,
+  MAX_SCORM12_TITLE_CHARS,
+  type ConvertedPackage,
+  type NamespaceTable,
+} from './package-converter';
 import { element, serializeXml, textElement, textNode, type XElement, type XNode } from '../xml/xml-tree';
 
 export interface MenuEntry {
@@ -74,11 +81,13 @@ export function buildMergedManifest(plan: MergedManifestPlan): string {
   }
   for (const pkg of plan.packages) moduleItems.push(pkg.wrapper);
 
-  const organizationChildren: XNode[] = [cp('title', {}, [textNode(plan.title)])];
+  // SCORM 1.2 bounds titles at 200 characters; the LOM title keeps the whole course title.
+  const title = is12 ? cleanTitle(plan.title, MAX_SCORM12_TITLE_CHARS) : plan.title;
+  const organizationChildren: XNode[] = [cp('title', {}, [textNode(title)])];
   if (is12) {
     // Moodle marks 1.2 SCOs complete only when they hang from a non-launchable root item.
     organizationChildren.push(
-      cp('item', { identifier: plan.rootItemId }, [cp('title', {}, [textNode(plan.title)]), ...moduleItems]),
+      cp('item', { identifier: plan.rootItemId }, [cp('title', {}, [textNode(title)]), ...moduleItems]),
     );
   } else {
     organizationChildren.push(...moduleItems);

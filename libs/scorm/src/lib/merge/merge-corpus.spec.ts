@@ -5,7 +5,7 @@ import { inspectPackage } from '../inspection/package-inspector';
 import type { MergeInput } from './merge-types';
 import { mergePackages } from './merge-packages';
 import { expectSoundMerge } from '../../testing/merge-assertions';
-import { xmllintAvailable } from '../../testing/merged-package-checks';
+import { readManifestText, xmllintAvailable } from '../../testing/merged-package-checks';
 import { sharedFixturesDir } from '../../testing/shared-fixtures';
 
 const dir = sharedFixturesDir('scorm') ?? '../shared/fixtures/scorm';
@@ -82,5 +82,10 @@ describeCorpus('mergePackages on the real corpus (../shared/fixtures/scorm)', ()
     expect(result.warnings[0]).toMatch(
       /default organization "SCORMDEbugger555f231e21b982c25d16" does not exist/,
     );
+    // Its manifest names a metadata file it does not contain: the reference is dropped, with a warning.
+    expect(result.warnings).toContainEqual(
+      expect.stringMatching(/metadata files named in the manifest are not in the package .*"imslrm.xml"/),
+    );
+    expect(await readManifestText(result.outputPath)).not.toContain('imslrm.xml');
   });
 });

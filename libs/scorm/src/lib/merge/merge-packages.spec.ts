@@ -209,10 +209,15 @@ describe('mergePackages: mixed 1.2 and 2004', () => {
       /<item identifier="p01_parent" isvisible="true">\s*<title>Quiz with parts<\/title>\s*<item identifier="p01_parent_content" identifierref="p01_res_quiz">/,
     );
     expect(result.modules[0].items).toEqual(['Introduction', 'Quiz with parts', 'Hidden part', 'Final test']);
-    // Inline 1.2 LOM cannot sit in a 2004 manifest: it moved to a file the manifest points at.
-    expect(manifest).toContain('<adlcp:location>scorm-merge/metadata/p01-1.xml</adlcp:location>');
-    expect(await readEntryText(result.outputPath, 'scorm-merge/metadata/p01-1.xml')).toContain(
+    // Inline 1.2 LOM cannot sit in a 2004 manifest: it moved to a file in the module's folder.
+    expect(manifest).toContain(
+      '<adlcp:location>01-safety-basics/imsmanifest-metadata-1.xml</adlcp:location>',
+    );
+    expect(await readEntryText(result.outputPath, '01-safety-basics/imsmanifest-metadata-1.xml')).toContain(
       '<langstring xml:lang="en">Safety basics</langstring>',
+    );
+    expect(result.warnings.join(' ')).toMatch(
+      /1 inline metadata record was moved into files in the module's folder, because the SCORM 2004 schemas could reject them \(LOM in the namespace http:\/\/www.imsglobal.org\/xsd\/imsmd_rootv1p2p1/,
     );
     expect(facts.scoItems[0]).toEqual({ identifier: 'merge_menu', title: 'Course menu' });
   });

@@ -8,6 +8,8 @@ import { cleanTitle, normalizeText } from '../plain-text';
 import { decodeXmlBytes, parseXmlSafely } from '../xml/safe-xml-parser';
 import type { ScormFamily } from '../manifest/scorm-version';
 import type { XmlElement } from '../xml/xml-reader';
+import { childElements, textOf } from '../xml/xml-elements';
+import { findLom, readLomLanguage } from '../manifest/lom-metadata';
 import { openZipArchive, type ZipArchive, type ZipEntryInfo } from '../zip/zip-archive';
 import { MENU_ITEM_TITLE, renderCourseMenu } from './course-menu-page';
 import { FileSink } from '../zip/file-sink';
@@ -16,6 +18,7 @@ import {
   ADAPTER_PAGE,
   convertPackage,
   IdentifierRegistry,
+  MAX_SCORM12_TITLE_CHARS,
   NamespaceTable,
   SUPPORT_FOLDER,
   toNcName,
@@ -55,6 +58,8 @@ interface ReadPackage {
   folder: string;
   prefix: string;
   entries: PlannedEntry[];
+  /** The manifest-level LOM's language (BCP 47 as written), for `lang` in the course menu. */
+  language: string | null;
 }
 
 /** Internal knobs for tests; not part of the public API. */
@@ -92,7 +97,9 @@ export async function mergePackages(
   const identifier = toNcName(options.identifier?.trim() || `scorm-merge-${randomUUID()}`);
 
   // 1. Read every manifest (small) and plan every entry; nothing is copied yet.
-  const folders = moduleFolders(inputs.map((input) => cleanTitle(input.title)));
+  const folders = moduleFolders(
+    inputs.map((input) => ({ title: cleanTitle(input.title), filename: input.filename })),
+  );
   const packages: ReadPackage[] = [];
   for (let index = 0; index < inputs.length; index++) {
     throwIfAborted(signal);
@@ -127,6 +134,7 @@ export async function mergePackages(
         family: pkg.family,
         root: pkg.root,
         label: pkg.label,
+        files: new Set(pkg.entries.map((entry) => entry.outputName)),
       },
       { ns, ids, adapterResourceId, warnings },
     ),
@@ -136,7 +144,9 @@ export async function mergePackages(
   const menu: MenuEntry | null = includeMenu
     ? { itemId: menuItemId, resourceId: menuResourceId, href: MENU_PAGE, title: MENU_ITEM_TITLE }
     : null;
-  const moduleTitles = packages.map((pkg) => cleanTitle(pkg.input.title) || 'Module');
+  // As the manifest says them: SCORM 1.2 titles stop at 200 characters.
+  const titleChars = family === '1.2' ? MAX_SCORM12_TITLE_CHARS : undefined;
+  const moduleTitles = packages.map((pkg) => cleanTitle(pkg.input.title, titleChars) || 'Module');
   const description =
     normalizeText(options.description ?? '') ||
     `A course of ${packages.length} module${packages.length === 1 ? '' : 's'}: ${moduleTitles.join('; ')}.`;
@@ -166,6 +176,8 @@ export async function mergePackages(
         title: moduleTitles[index],
         description: normalizeText(pkg.input.description ?? ''),
         target: converted[index].menuTarget,
+        language: pkg.language,
+        filename: pkg.input.filename ? cleanTitle(pkg.input.filename, 120) : undefined,
       })),
     });
     generated.push({ name: MENU_PAGE, data: Buffer.from(page, 'utf8') });
@@ -292,6 +304,7 @@ async function readPackage(
       folder,
       prefix,
       entries,
+      language: await manifestLanguage(root, archive, location.rootFolder, limits),
     };
   } catch (error) {
     if (error instanceof MergeError) throw error;
@@ -305,6 +318,34 @@ async function readPackage(
     });
   } finally {
     await archive?.close();
+  }
+}
+
+/** The language of the package's manifest-level LOM, inline or in its adlcp:location file. */
+async function manifestLanguage(
+  root: XmlElement,
+  archive: ZipArchive,
+  rootFolder: string,
+  limits: PackageLimits,
+): Promise<string | null> {
+  const metadata = childElements(root).find((el) => el.localName === 'metadata');
+  if (!metadata) return null;
+  const inline = findLom(metadata);
+  if (inline) return readLomLanguage(inline);
+  const location = childElements(metadata).find((el) => el.localName === 'location');
+  const path = location ? sanitizeEntryPath(textOf(location).trim()) : null;
+  const entry = path ? archive.entries.find((candidate) => candidate.name === rootFolder + path) : undefined;
+  if (!entry || entry.uncompressedSize > limits.maxManifestBytes) return null;
+  try {
+    const file = parseXmlSafely(
+      decodeXmlBytes(await archive.readEntry(entry, limits.maxManifestBytes)),
+      'A metadata file',
+    );
+    const lom = findLom(file);
+    return lom ? readLomLanguage(lom) : null;
+  } catch {
+    // Metadata only adds a `lang`; an unreadable file costs nothing else.
+    return null;
   }
 }
 

@@ -2,13 +2,32 @@ import { identifierPrefix, moduleFolders, sanitizeEntryPath, slugify } from './m
 
 describe('module folders', () => {
   it('names folders from position and an ASCII slug of the title', () => {
-    expect(moduleFolders(['Golf Explained', 'Café & Crème', '', '日本語'])).toEqual([
+    const titles = ['Golf Explained', 'Café & Crème', '', '日本語'];
+    expect(moduleFolders(titles.map((title) => ({ title })))).toEqual([
       '01-golf-explained/',
       '02-cafe-creme/',
       '03-module/',
       '04-module/',
     ]);
-    expect(moduleFolders(Array.from({ length: 120 }, () => 'x'))[119]).toBe('120-x/');
+    expect(moduleFolders(Array.from({ length: 120 }, () => ({ title: 'x' })))[119]).toBe('120-x/');
+  });
+
+  it("names a module whose title has no Latin letters after its file's stem", () => {
+    expect(
+      moduleFolders([
+        { title: '高尔夫解说', filename: 'golf-cp-singlesco-2004-3rd.zip' },
+        { title: '2024', filename: 'uploads/安全 Safety.ZIP' },
+        { title: 'Golf Explained', filename: 'other.zip' },
+        { title: '日本語', filename: '日本語.zip' },
+        { title: '日本語' },
+      ]),
+    ).toEqual([
+      '01-golf-cp-singlesco-2004-3rd/',
+      '02-safety/',
+      '03-golf-explained/',
+      '04-module/',
+      '05-module/',
+    ]);
   });
 
   it('bounds slugs at a word boundary', () => {

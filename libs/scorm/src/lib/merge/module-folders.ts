@@ -21,20 +21,37 @@ export function slugify(title: string, maxLength = MAX_SLUG_LENGTH): string {
   return slug || 'module';
 }
 
+/** What a module folder is named from. */
+export interface ModuleFolderSource {
+  title: string;
+  /** The uploaded file name, whose stem names the folder when the title has no Latin letters. */
+  filename?: string;
+}
+
 /**
  * Folder names from position and title (`01-golf-explained/`). The position prefix makes them
- * unique and sorts them in course order; it is at least two digits wide.
+ * unique and sorts them in course order; it is at least two digits wide. A title with no Latin
+ * letters ("高尔夫解说") would give `01-module/`, so the file name's stem is used instead.
  */
-export function moduleFolders(titles: readonly string[]): string[] {
-  const width = Math.max(2, String(titles.length).length);
+export function moduleFolders(modules: readonly ModuleFolderSource[]): string[] {
+  const width = Math.max(2, String(modules.length).length);
   const used = new Set<string>();
-  return titles.map((title, index) => {
-    const base = `${String(index + 1).padStart(width, '0')}-${slugify(title)}`;
+  return modules.map((module, index) => {
+    const base = `${String(index + 1).padStart(width, '0')}-${folderSlug(module)}`;
     let name = base;
     for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
     used.add(name);
     return `${name}/`;
   });
+}
+
+function folderSlug(module: ModuleFolderSource): string {
+  const fromTitle = slugify(module.title);
+  const latin = /[a-z]/i.test(module.title.normalize('NFKD'));
+  if (latin || !module.filename) return fromTitle;
+  const stem = module.filename.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  const fromFile = slugify(stem);
+  return fromFile !== 'module' ? fromFile : fromTitle;
 }
 
 /** Every package's identifiers get this prefix (`p01_`), which keeps them valid XML names. */

@@ -3,6 +3,7 @@ import { NS, type ScormFamily } from '../manifest/scorm-version';
 import { attributeValue, childElements, firstChildNamed, textOf, xmlBase } from '../xml/xml-elements';
 import type { XmlElement, XmlAttribute } from '../xml/xml-reader';
 import { MergeError } from './merge-types';
+import { isPackagingMetadata, metadataRecordProblem } from '../manifest/metadata-conformance';
 import {
   masteryScoreToMeasure,
   rewritePrerequisiteIds,
@@ -122,6 +123,8 @@ export interface PackageSource {
   root: XmlElement;
   /** For messages. */
   label: string;
+  /** Names of the package's files in the merged zip (`01-golf/shared/a.html`). */
+  files: ReadonlySet<string>;
 }
 
 export interface ConvertContext {
@@ -152,7 +155,9 @@ export interface ConvertedPackage {
 const isCp = (ns: string | null): boolean => !ns || /imscp/i.test(ns);
 const isAdlcp = (ns: string | null): boolean => !!ns && /adlcp/i.test(ns);
 const isImsss = (ns: string | null): boolean => ns === NS.imsss;
-const isImsmd12 = (ns: string | null): boolean => !!ns && /imsmd/i.test(ns);
+
+/** imscp_rootv1p1p2.xsd bounds <title> at 200 characters. */
+export const MAX_SCORM12_TITLE_CHARS = 200;
 
 /** Deeper than any real course; recursion below stays well inside the stack. */
 const MAX_ITEM_DEPTH = 1000;
@@ -183,6 +188,12 @@ class PackageConverter {
   private readonly adapterLaunches = new Map<string, string>();
   private readonly notes = new Set<string>();
   private readonly upgrade: boolean;
+  /** Inline metadata moved into files: how many records, and why. */
+  private readonly moved = { count: 0, reasons: new Set<string>() };
+  private readonly missingLocations = new Set<string>();
+  /** Old resource identifier → launch href as written, for naming untitled items. */
+  private readonly resourceHrefs = new Map<string, string>();
+  private untitled = 0;
 
   constructor(
     private readonly source: PackageSource,
@@ -220,6 +231,9 @@ class PackageConverter {
     for (const sequencing of collected)
       this.assignId(sequencing, sequencing.getAttribute('ID') ?? '', 'sequencing');
     for (const resource of resources) {
+      const href = resource.getAttribute('href');
+      const key = normalizeText(resource.getAttribute('identifier') ?? '');
+      if (href && !this.resourceHrefs.has(key)) this.resourceHrefs.set(key, href);
       const type = attributeValue(resource, 'scormtype', true);
       if (type?.trim().toLowerCase() === 'sco') {
         const id = resource.getAttribute('identifier') ?? '';
@@ -234,6 +248,7 @@ class PackageConverter {
     const sequencingCollection = collected.map((sequencing) => this.cloneGeneric(sequencing));
 
     const wrapper = this.buildWrapper(organization, items);
+    this.noteMetadataChanges();
     for (const note of this.notes) this.context.warnings.push(note);
     return {
       wrapper,
@@ -274,10 +289,7 @@ class PackageConverter {
 
   private buildWrapper(organization: XmlElement, items: XElement[]): XElement {
     const id = this.context.ids.claim(`${this.source.prefix}_module`);
-    const children: XNode[] = [
-      this.cp('title', [textNode(cleanTitle(this.source.title) || 'Module')]),
-      ...items,
-    ];
+    const children: XNode[] = [this.titleElement(cleanTitle(this.source.title) || 'Module'), ...items];
     const metadata = this.wrapperMetadata(organization);
     if (metadata) children.push(metadata);
     if (this.out === '2004') {
@@ -296,15 +308,10 @@ class PackageConverter {
 
   /** Manifest-level and organization-level metadata of the package, kept on its module item. */
   private wrapperMetadata(organization: XmlElement): XElement | null {
-    const parts: XNode[] = [];
-    const manifestMetadata = firstChildNamed(this.source.root, 'metadata', isCp);
-    const organizationMetadata = firstChildNamed(organization, 'metadata', isCp);
-    for (const metadata of [manifestMetadata, organizationMetadata]) {
-      if (!metadata) continue;
-      const converted = this.convertMetadata(metadata, true);
-      parts.push(...converted.children);
-    }
-    return parts.length > 0 ? this.cp('metadata', parts) : null;
+    const blocks = [this.source.root, organization].flatMap((parent) =>
+      childElements(parent).filter((el) => this.isCpNamed(el, 'metadata')),
+    );
+    return this.convertMetadata(blocks, true);
   }
 
   private menuTarget(wrapper: XElement): string {
@@ -393,7 +400,7 @@ class PackageConverter {
     }
 
     const titleElement = firstChildNamed(item, 'title', isCp);
-    const title = titleElement ? cleanTitle(textOf(titleElement)) : '';
+    const title = (titleElement ? cleanTitle(textOf(titleElement)) : '') || this.untitledItemTitle(item);
     const launchesSco = resourceRef !== null && this.isScoResource(item);
     const hasChildItems = childElements(item).some((child) => this.isCpNamed(child, 'item'));
     // SCORM 2004 lets only leaf items launch: the content becomes the cluster's first child.
@@ -405,12 +412,13 @@ class PackageConverter {
     const childItems: XElement[] = [];
     const others: XNode[] = [];
     let titleNode: XElement | null = null;
-    let metadataNode: XElement | null = null;
+    const metadataBlocks: XmlElement[] = [];
     const scorm12: Record<string, string> = {};
     for (const child of childElements(item)) {
-      if (this.isCpNamed(child, 'title')) titleNode = this.cloneGeneric(child);
+      if (this.isCpNamed(child, 'title'))
+        titleNode = this.fitsTitle(textOf(child)) ? this.cloneGeneric(child) : this.titleElement(title);
       else if (this.isCpNamed(child, 'item')) childItems.push(...this.convertItem(child, depth + 1));
-      else if (this.isCpNamed(child, 'metadata')) metadataNode = this.convertMetadata(child, false);
+      else if (this.isCpNamed(child, 'metadata')) metadataBlocks.push(child);
       else if (isAdlcp(child.namespaceURI) && this.source.family === '1.2') {
         const local = child.localName.toLowerCase();
         if (this.upgrade) scorm12[local] = textOf(child).trim();
@@ -439,11 +447,44 @@ class PackageConverter {
     }
 
     const children: XNode[] = [];
-    children.push(titleNode ?? this.cp('title', [textNode(title || 'Untitled')]));
+    children.push(titleNode ?? this.titleElement(title));
     children.push(...childItems);
+    // The schemas allow one <metadata>, after the child items: several or misplaced ones become one.
+    const metadataNode = this.convertMetadata(metadataBlocks, false);
     if (metadataNode) children.push(metadataNode);
     children.push(...others);
     return [element(this.ns.qualify(this.ns.cp, 'item'), attributes, children)];
+  }
+
+  /** A title kept as written: not empty, and within SCORM 1.2's 200 characters in 1.2 output. */
+  private fitsTitle(text: string): boolean {
+    return (
+      cleanTitle(text) !== '' && (this.out !== '1.2' || Array.from(text).length <= MAX_SCORM12_TITLE_CHARS)
+    );
+  }
+
+  private titleElement(text: string): XElement {
+    return this.cp('title', [
+      textNode(this.out === '1.2' ? cleanTitle(text, MAX_SCORM12_TITLE_CHARS) : text),
+    ]);
+  }
+
+  /** A title for an item whose own is empty: its launch file's name, else "Untitled item N". */
+  private untitledItemTitle(item: XmlElement): string {
+    const href = this.resourceHrefs.get(normalizeText(item.getAttribute('identifierref') ?? ''));
+    const file =
+      href
+        ?.replace(/[?#].*$/, '')
+        .split(/[\\/]/)
+        .pop() ?? '';
+    const name = cleanTitle(
+      safeDecode(file)
+        .replace(/\.[^.]*$/, '')
+        .replace(/[_-]+/g, ' '),
+    );
+    if (name) return name;
+    this.untitled++;
+    return `Untitled item ${this.untitled}`;
   }
 
   private isScoResource(item: XmlElement): boolean {
@@ -530,12 +571,26 @@ class PackageConverter {
       if (converted) attributes.push(converted);
     }
     const children: XNode[] = [];
+    // One <metadata>, first, as the schemas require wherever the package put it.
+    const metadata = this.convertMetadata(
+      childElements(resource).filter((el) => this.isCpNamed(el, 'metadata')),
+      false,
+    );
+    if (metadata) children.push(metadata);
     for (const child of childElements(resource)) {
-      if (this.isCpNamed(child, 'metadata')) children.push(this.convertMetadata(child, false));
+      if (this.isCpNamed(child, 'metadata')) continue;
       else if (this.isCpNamed(child, 'file')) {
-        const file = this.cloneGeneric(child, { href: (value) => relocate(this.source.folder, base, value) });
-        const metadata = childElements(child).find((el) => this.isCpNamed(el, 'metadata'));
-        if (metadata) file.children = [this.convertMetadata(metadata, false)];
+        // Children left out: only its metadata is kept, converted below.
+        const file = this.cloneGeneric(
+          child,
+          { href: (value) => relocate(this.source.folder, base, value) },
+          false,
+        );
+        const fileMetadata = this.convertMetadata(
+          childElements(child).filter((el) => this.isCpNamed(el, 'metadata')),
+          false,
+        );
+        file.children = fileMetadata ? [fileMetadata] : [];
         children.push(file);
       } else if (this.isCpNamed(child, 'dependency')) {
         const ref = this.reference(
@@ -560,32 +615,94 @@ class PackageConverter {
   // ── metadata ──────────────────────────────────────────────────────────────
 
   /**
-   * Keeps metadata, with adlcp:location paths following their files. At package level the
-   * schema/schemaversion lines are dropped (they described the old package). SCORM 1.2 inline
-   * LOM cannot sit in a 2004 manifest, so it moves to a file that adlcp:location points at.
+   * One `<metadata>` from the package's blocks at one place, made valid in the output's schemas:
+   * - schema/schemaversion: dropped at package level (they described the old package), and
+   *   elsewhere whenever the version contradicts the output's;
+   * - adlcp:location: follows its file; dropped when the file is not in the package; once each;
+   * - records (LOM…) that might not validate in the output's schemas (another namespace, markup in
+   *   a string, parts the merge cannot check) move into a file that an adlcp:location points at:
+   *   LMSs schema-check the manifest, not the files it names.
+   * Null when nothing is left.
    */
-  private convertMetadata(metadata: XmlElement, packageLevel: boolean): XElement {
-    const children: XNode[] = [];
-    for (const child of childElements(metadata)) {
-      const local = child.localName;
-      if (packageLevel && isCp(child.namespaceURI) && (local === 'schema' || local === 'schemaversion'))
-        continue;
-      if (isAdlcp(child.namespaceURI) && local === 'location') {
-        const path = textOf(child).trim();
-        children.push(
-          textElement(this.ns.qualify(this.ns.adlcp, 'location'), relocate(this.source.folder, '', path)),
-        );
-        continue;
-      }
-      if (this.upgrade && isImsmd12(child.namespaceURI)) {
-        const name = `${SUPPORT_FOLDER}metadata/${this.source.prefix}-${this.generatedFiles.length + 1}.xml`;
+  private convertMetadata(blocks: readonly XmlElement[], packageLevel: boolean): XElement | null {
+    let schemaLine: XElement | null = null;
+    let versionLine: XElement | null = null;
+    const rest: XNode[] = [];
+    const locations = new Set<string>();
+    const outputVersion = this.out === '1.2' ? '1.2' : '2004 4th Edition';
+    const addLocation = (path: string) => {
+      if (locations.has(path)) return;
+      locations.add(path);
+      rest.push(textElement(this.ns.qualify(this.ns.adlcp, 'location'), path));
+    };
+    for (const metadata of blocks) {
+      const children = childElements(metadata);
+      const version = children.find((el) => isCp(el.namespaceURI) && el.localName === 'schemaversion');
+      const keepVersion =
+        !packageLevel && version !== undefined && normalizeText(textOf(version)) === outputVersion;
+      for (const child of children) {
+        const local = child.localName;
+        if (isPackagingMetadata(child) && isCp(child.namespaceURI)) {
+          const text = normalizeText(textOf(child));
+          // 1.2 bounds schema at 100 characters.
+          if (keepVersion && local === 'schema' && !schemaLine && text.length <= 100)
+            schemaLine = this.cp('schema', [textNode(text)]);
+          if (keepVersion && local === 'schemaversion' && !versionLine)
+            versionLine = this.cp('schemaversion', [textNode(text)]);
+          continue;
+        }
+        if (isPackagingMetadata(child)) {
+          const path = textOf(child).trim();
+          if (!path) continue;
+          const relocated = relocate(this.source.folder, '', path);
+          if (EXTERNAL.test(relocated) || this.source.files.has(safeDecode(relocated)))
+            addLocation(relocated);
+          else this.missingLocations.add(path);
+          continue;
+        }
+        const problem = metadataRecordProblem(child, this.out);
+        if (problem === null) {
+          rest.push(this.cloneGeneric(child));
+          continue;
+        }
+        this.moved.count++;
+        this.moved.reasons.add(problem);
+        const name = this.movedMetadataName();
         this.generatedFiles.push({ name, data: Buffer.from(standaloneXml(child), 'utf8') });
-        children.push(textElement(this.ns.qualify(this.ns.adlcp, 'location'), name));
-        continue;
+        addLocation(name);
       }
-      children.push(this.cloneGeneric(child));
     }
-    return this.cp('metadata', children);
+    // schema, then schemaversion, then everything else: the order both schemas require.
+    const children: XNode[] = [];
+    if (schemaLine) children.push(schemaLine);
+    if (versionLine) children.push(versionLine);
+    children.push(...rest);
+    return children.length > 0 ? this.cp('metadata', children) : null;
+  }
+
+  /** A file name in the package's folder that none of its own files has. */
+  private movedMetadataName(): string {
+    const taken = new Set(this.generatedFiles.map((file) => file.name));
+    for (let n = this.generatedFiles.length + 1; ; n++) {
+      const name = `${this.source.folder}imsmanifest-metadata-${n}.xml`;
+      if (!this.source.files.has(name) && !taken.has(name)) return name;
+    }
+  }
+
+  private noteMetadataChanges(): void {
+    const label = this.source.label;
+    if (this.moved.count > 0) {
+      const records = this.moved.count === 1 ? 'record was' : 'records were';
+      this.notes.add(
+        `${label}: ${this.moved.count} inline metadata ${records} moved into files in the module's folder, because the SCORM ${this.out} schemas could reject them (${[...this.moved.reasons].slice(0, 3).join('; ')}).`,
+      );
+    }
+    if (this.missingLocations.size > 0) {
+      const names = [...this.missingLocations].slice(0, 5).map((name) => `"${name}"`);
+      this.notes.add(
+        `${label}: metadata files named in the manifest are not in the package and were left out: ${names.join(', ')}.`,
+      );
+    }
   }
 
   // ── generic copy ──────────────────────────────────────────────────────────
@@ -597,6 +714,7 @@ class PackageConverter {
   private cloneGeneric(
     source: XmlElement,
     attributeRewrites: Record<string, (value: string) => string> = {},
+    withChildren = true,
   ): XElement {
     const attributes: Array<[string, string]> = [];
     const ns = source.namespaceURI;
@@ -631,7 +749,7 @@ class PackageConverter {
       if (converted) attributes.push(converted);
     }
     const children: XNode[] = [];
-    for (const node of source.children) {
+    for (const node of withChildren ? source.children : []) {
       children.push(node.kind === 'element' ? this.cloneGeneric(node) : textNode(node.text));
     }
     return element(this.qualifyElement(source), attributes, children);
@@ -674,6 +792,15 @@ export function joinBase(outer: string, inner: string): string {
 }
 
 const EXTERNAL = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
+
+/** %-decoded, or the text as is when it is not valid percent-encoding. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 /**
  * A package-relative href (with its xml:base chain) as a path from the merged zip's root:
