@@ -28,10 +28,20 @@ export class OpenAiDescriptionProvider implements AiDescriptionProvider {
   }
 
   async describe(pkg: DescribablePackage, { signal, onText }: DescribeOptions): Promise<string> {
+    signal.throwIfAborted();
     const prompt = buildDescriptionPrompt(pkg);
-    // The SDK's timeout stops at the response headers; this one also covers a stream that stalls.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.settings.timeout);
+    // One controller per request, for the caller's abort and the deadline alike. The SDK's own timeout
+    // stops at the response headers; this one also covers a stream that stalls. Not AbortSignal.any():
+    // the SDK never removes its abort listener, and on Node 20 a combined signal with a listener stays
+    // reachable (and keeps the request's objects) until it aborts, which a finished request never does.
+    const request = new AbortController();
+    const forwardAbort = (): void => request.abort(signal.reason);
+    signal.addEventListener('abort', forwardAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      request.abort(new Error(`no complete answer within ${this.settings.timeout} ms`));
+    }, this.settings.timeout);
     try {
       const stream = await this.client.chat.completions.create(
         {
@@ -44,7 +54,7 @@ export class OpenAiDescriptionProvider implements AiDescriptionProvider {
           temperature: this.settings.temperature,
           stream: true,
         },
-        { signal: AbortSignal.any([signal, deadline.signal]) },
+        { signal: request.signal },
       );
       let text = '';
       for await (const chunk of stream) {
@@ -56,10 +66,12 @@ export class OpenAiDescriptionProvider implements AiDescriptionProvider {
         // A server that ignores max_tokens cannot make us hold (or re-send to subscribers) a flood of text.
         if (text.length >= MAX_STREAMED_CHARS) break;
       }
+      // The SDK ends an aborted stream quietly, as if the answer were complete: a cut-off text is no answer.
+      request.signal.throwIfAborted();
       return text;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (deadline.signal.aborted) {
+      if (timedOut) {
         throw new DescriptionProviderError(`no complete answer within ${this.settings.timeout} ms`, {
           retryable: true,
           cause: error,
@@ -68,6 +80,7 @@ export class OpenAiDescriptionProvider implements AiDescriptionProvider {
       throw classify(error);
     } finally {
       clearTimeout(timer);
+      signal.removeEventListener('abort', forwardAbort);
     }
   }
 }
