@@ -1,5 +1,6 @@
 export { DescriptionsModule, DESCRIPTIONS_RESOLVERS } from './lib/descriptions.module';
 export { DESCRIPTIONS_ENTITIES } from './lib/persistence';
+export { OpenAiDescriptionProvider } from './lib/providers/openai-description-provider';
 export type {
   DescriptionsOptions,
   OpenAiSettings,
