@@ -10,6 +10,7 @@ describe('loadAppConfig', () => {
     const config = loadAppConfig({});
     expect(config.upload).toEqual(defaults.upload);
     expect(config.server.port).toBe(3000);
+    expect(config.server.host).toBe('0.0.0.0');
     expect(config.server.dataDir).toBe(resolve('./data'));
   });
 
@@ -22,6 +23,16 @@ describe('loadAppConfig', () => {
     expect(config.server.port).toBe(4000);
     expect(config.server.dataDir).toBe(dir);
     expect(loadAppConfig({ CONFIG_FILE: file, PORT: '4100' }).server.port).toBe(4100);
+  });
+
+  it('takes server.host from CONFIG_FILE, and HOST wins over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scorm-config-'));
+    const file = join(dir, 'custom.json');
+    writeFileSync(file, JSON.stringify({ server: { host: '127.0.0.1' } }));
+    expect(loadAppConfig({ CONFIG_FILE: file }).server.host).toBe('127.0.0.1');
+    expect(loadAppConfig({ CONFIG_FILE: file, HOST: '::1' }).server.host).toBe('::1');
+    expect(loadAppConfig({ HOST: 'localhost' }).server.host).toBe('localhost');
+    expect(loadAppConfig({ CONFIG_FILE: file }).server.port).toBe(3000);
   });
 
   it('refuses a bad PORT and an unreadable or malformed CONFIG_FILE with a clear message', () => {

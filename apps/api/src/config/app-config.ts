@@ -16,6 +16,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const fromFile = env['CONFIG_FILE'] ? readConfigFile(env['CONFIG_FILE']) : {};
   const config = mergeDeep(defaults, fromFile);
   if (env['PORT']) config.server.port = parsePort(env['PORT']);
+  if (env['HOST']) config.server.host = env['HOST'];
   if (env['DATA_DIR']) config.server.dataDir = env['DATA_DIR'];
   if (env['OPENAI_API_KEY'] !== undefined) config.openai.apiKey = env['OPENAI_API_KEY'];
   if (env['OPENAI_BASE_URL'] !== undefined) config.openai.baseURL = env['OPENAI_BASE_URL'];
