@@ -200,7 +200,7 @@ function openFds(pid: number): number {
 }
 
 /** Least-squares line y = a + b·x, with R². */
-function fit(xs: number[], ys: number[]): { slope: number; r2: number } {
+function leastSquares(xs: number[], ys: number[]): { slope: number; r2: number } {
   const n = xs.length;
   const mx = xs.reduce((s, x) => s + x, 0) / n;
   const my = ys.reduce((s, y) => s + y, 0) / n;
@@ -322,8 +322,8 @@ function printSlopes(title: string, window: Sample[]): Slopes {
   const seconds = window.map((s) => s.seconds);
   const slope = (label: string, bytes: (s: Sample) => number): number => {
     const ys = window.map(bytes);
-    const perRequest = fit(requests, ys);
-    const perSecond = fit(seconds, ys);
+    const perRequest = leastSquares(requests, ys);
+    const perSecond = leastSquares(seconds, ys);
     const kibPer1000 = (perRequest.slope * 1000) / 1024;
     console.log(
       `  ${label.padEnd(34)} ${mib(bytes(first))} → ${mib(bytes(last))} MiB; ` +
@@ -355,7 +355,7 @@ function report(samples: Sample[]): boolean {
   const first = measured[0];
   const last = measured[measured.length - 1];
   const fds = measured.map((s) => s.fds);
-  const fdFit = fit(
+  const fdFit = leastSquares(
     measured.map((s) => s.seconds),
     fds,
   );
