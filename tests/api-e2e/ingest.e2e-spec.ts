@@ -83,6 +83,10 @@ describe('ingest through the real server process', () => {
     expect(await home.text()).toContain('<sm-root');
     const deepLink = await fetch(`${server.url}/s/some-session`);
     expect(await deepLink.text()).toContain('<sm-root');
+    // Link checkers and `curl -I` ask with HEAD: the same page, without its body.
+    const head = await fetch(`${server.url}/s/some-session`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('text/html');
 
     const explorer = await fetch(`${server.url}/explorer`);
     const html = await explorer.text();

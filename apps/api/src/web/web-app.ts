@@ -35,7 +35,7 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): void {
   app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
     const path = (request.url ?? '/').split('?')[0];
     const isPage =
-      request.method === 'GET' &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
       !API_PREFIXES.some((prefix) => path.startsWith(prefix)) &&
       !/\.[a-z0-9]+$/i.test(path);
     if (isPage) sendIndex(response);
