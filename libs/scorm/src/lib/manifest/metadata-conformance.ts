@@ -39,72 +39,55 @@ type Shape = TextShape | ContainerShape;
  * what passes here validates. Everything else is moved into a file, which no LMS schema-checks.
  */
 function lomShape(family: ScormFamily): ContainerShape {
-  const text = (value?: (text: string) => boolean): TextShape => ({ kind: 'text', value });
   if (family === '2004') {
-    const langString: ContainerShape = {
-      kind: 'container',
+    return lomSubset({
       ordered: false,
-      parts: [{ name: 'string', shape: { kind: 'text', attributes: { '|language': isLanguageTag } } }],
-    };
-    return {
+      language: (v) => isLanguageTag(v) || v.trim() === 'none',
+      langString: {
+        kind: 'container',
+        ordered: false,
+        parts: [{ name: 'string', shape: { kind: 'text', attributes: { '|language': isLanguageTag } } }],
+      },
+    });
+  }
+  return lomSubset({
+    ordered: true,
+    language: undefined,
+    langString: {
       kind: 'container',
-      ordered: false,
+      ordered: true,
       parts: [
         {
-          name: 'general',
-          max: 1,
-          shape: {
-            kind: 'container',
-            ordered: false,
-            parts: [
-              { name: 'title', max: 1, shape: langString },
-              { name: 'language', shape: text((v) => isLanguageTag(v) || v.trim() === 'none') },
-              { name: 'description', shape: langString },
-              { name: 'keyword', shape: langString },
-              { name: 'coverage', shape: langString },
-            ],
-          },
-        },
-        {
-          name: 'technical',
-          max: 1,
-          shape: {
-            kind: 'container',
-            ordered: false,
-            parts: [
-              { name: 'format', shape: text() },
-              { name: 'size', max: 1, shape: text(isWholeNumber) },
-              { name: 'location', shape: text() },
-            ],
-          },
+          name: 'langstring',
+          min: 1,
+          shape: { kind: 'text', attributes: { [`${XML_NS}|lang`]: isLanguageTag } },
         },
       ],
-    };
-  }
-  const langString: ContainerShape = {
-    kind: 'container',
-    ordered: true,
-    parts: [
-      {
-        name: 'langstring',
-        min: 1,
-        shape: { kind: 'text', attributes: { [`${XML_NS}|lang`]: isLanguageTag } },
-      },
-    ],
-  };
+    },
+  });
+}
+
+/** The kept subset; the two LOM schemas differ only in order, the language rule and the lang string. */
+function lomSubset(schema: {
+  ordered: boolean;
+  language: ((text: string) => boolean) | undefined;
+  langString: ContainerShape;
+}): ContainerShape {
+  const text = (value?: (text: string) => boolean): TextShape => ({ kind: 'text', value });
+  const { ordered, langString } = schema;
   return {
     kind: 'container',
-    ordered: true,
+    ordered,
     parts: [
       {
         name: 'general',
         max: 1,
         shape: {
           kind: 'container',
-          ordered: true,
+          ordered,
           parts: [
             { name: 'title', max: 1, shape: langString },
-            { name: 'language', shape: text() },
+            { name: 'language', shape: text(schema.language) },
             { name: 'description', shape: langString },
             { name: 'keyword', shape: langString },
             { name: 'coverage', shape: langString },
@@ -116,7 +99,7 @@ function lomShape(family: ScormFamily): ContainerShape {
         max: 1,
         shape: {
           kind: 'container',
-          ordered: true,
+          ordered,
           parts: [
             { name: 'format', shape: text() },
             { name: 'size', max: 1, shape: text(isWholeNumber) },
