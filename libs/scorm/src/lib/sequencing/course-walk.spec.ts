@@ -317,6 +317,23 @@ describe('course walk on generated packages', () => {
       },
     ],
     [
+      'exitAll two levels down, through a shared sequencing entry',
+      {
+        sequencing: '<imsss:controlMode flow="true"/>',
+        collection: `<imsss:sequencing ID="ends"><imsss:sequencingRules><imsss:postConditionRule>
+          <imsss:ruleConditions><imsss:ruleCondition condition="completed"/></imsss:ruleConditions>
+          <imsss:ruleAction action="exitAll"/></imsss:postConditionRule></imsss:sequencingRules></imsss:sequencing>`,
+        items: [
+          {
+            id: 'deep',
+            sequencing: '<imsss:controlMode flow="true"/>',
+            children: [{ id: 'd1', sequencingAttributes: 'IDRef="ends"' }, sco('d2')],
+          },
+          sco('d3'),
+        ],
+      },
+    ],
+    [
       'choiceExit off at the package root',
       { sequencing: '<imsss:controlMode flow="true" choiceExit="false"/>', items: [sco('x1'), sco('x2')] },
     ],
