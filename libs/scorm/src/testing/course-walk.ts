@@ -409,9 +409,17 @@ export function standaloneBehaviour(manifestXml: string): PackageBehaviour {
       ? continuePass(session, start.id, bound)
       : { deliveries: [], stop: start, reached: [] };
   const status = session.status(tree.id);
+  // A refusal once the package's exit rules have exited its own root: its sequence is over, which
+  // inside a merged course is leaving the module.
+  const exitedRoot = pass.stop.kind === 'refused' && session.current === tree.id;
   return {
     deliveries: pass.deliveries.map((id) => leaves.indexOf(id)),
-    stop: pass.stop.kind === 'bound' ? 'bound' : pass.stop.kind === 'refused' ? 'refused' : 'finished',
+    stop:
+      pass.stop.kind === 'bound'
+        ? 'bound'
+        : pass.stop.kind === 'refused' && !exitedRoot
+          ? 'refused'
+          : 'finished',
     completion: status.completion,
     success: status.success,
   };
