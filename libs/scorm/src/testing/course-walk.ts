@@ -35,7 +35,9 @@ let engine: EngineConstructor | null = null;
 /** scorm-again's SCORM 2004 run-time, loaded once into a sandbox (its bundle assigns to `this`). */
 function scorm2004Engine(): EngineConstructor {
   if (engine) return engine;
-  const context = createContext({ console, setTimeout, clearTimeout, setInterval, clearInterval });
+  // The engine logs every delivery with console.log whatever its logLevel; warnings and errors still show.
+  const quiet = { ...console, log: () => undefined, info: () => undefined, debug: () => undefined };
+  const context = createContext({ console: quiet, setTimeout, clearTimeout, setInterval, clearInterval });
   context['window'] = context;
   runInContext(readFileSync(require.resolve('scorm-again/scorm2004'), 'utf8'), context);
   engine = context['Scorm2004API'] as EngineConstructor;

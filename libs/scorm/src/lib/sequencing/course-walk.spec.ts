@@ -157,6 +157,7 @@ function expectOneCourse(
   if (allComplete) expect(report.root.completion).toBe('completed');
 }
 
+// Engine steps on a course of dozens of modules take a second each under a busy machine.
 describeCorpus('course walk on merges of the SCORM corpus', () => {
   const dir = corpusDir as string;
   const zips = corpusDir
@@ -179,14 +180,18 @@ describeCorpus('course walk on merges of the SCORM corpus', () => {
     ['all 12 packages, reversed', () => [...zips].reverse()],
   ];
 
-  it.each(mixes)('%s: one course under a SCORM 2004 engine', async (label, names) => {
-    const zips = names().map((name) => join(dir, name));
-    const { result, manifest } = await merge(label, zips);
-    const shape = shapeOf(result, manifest);
-    const report = walkCourse(manifest, shape);
-    console.log(figures(`corpus ${label}`, report));
-    expectOneCourse(report, shape, manifest, await ownBehaviours(zips));
-  });
+  it.each(mixes)(
+    '%s: one course under a SCORM 2004 engine',
+    async (label, names) => {
+      const zips = names().map((name) => join(dir, name));
+      const { result, manifest } = await merge(label, zips);
+      const shape = shapeOf(result, manifest);
+      const report = walkCourse(manifest, shape);
+      console.log(figures(`corpus ${label}`, report));
+      expectOneCourse(report, shape, manifest, await ownBehaviours(zips));
+    },
+    120_000,
+  );
 
   it('keeps forced-sequential golf as it is: choice into lesson 3 before lesson 1 is refused', async () => {
     const { result, manifest } = await merge('forced sequential', [
@@ -207,22 +212,26 @@ describeCorpus('course walk on merges of the SCORM corpus', () => {
     expect(session.learn(`{target=${lesson3}}choice`, { completed: false, passed: false }).kind).toBe(
       'refused',
     );
-  });
+  }, 60_000);
 
   it.each([
     'golf-seq-forcedsequential-2004-3rd.zip',
     'golf-seq-posttestrollup-2004-4th.zip',
     'golf-seq-prepostrollup-2004-3rd.zip',
     'golf-seq-simpleremediation-2004-3rd.zip',
-  ])('%s behaves inside its module as it does standalone', async (name) => {
-    const zip = join(dir, name);
-    const standalone = standaloneBehaviour(await manifestOf(zip));
-    const other = join(dir, 'golf-cp-singlesco-2004-3rd.zip');
-    const { result, manifest } = await merge(`alone ${name}`, [other, zip, other]);
-    const merged = moduleBehaviour(manifest, shapeOf(result, manifest), result.modules[1].identifier);
-    console.log(`${name}: standalone ${JSON.stringify(standalone)} merged ${JSON.stringify(merged)}`);
-    expect(merged).toEqual(standalone);
-  });
+  ])(
+    '%s behaves inside its module as it does standalone',
+    async (name) => {
+      const zip = join(dir, name);
+      const standalone = standaloneBehaviour(await manifestOf(zip));
+      const other = join(dir, 'golf-cp-singlesco-2004-3rd.zip');
+      const { result, manifest } = await merge(`alone ${name}`, [other, zip, other]);
+      const merged = moduleBehaviour(manifest, shapeOf(result, manifest), result.modules[1].identifier);
+      console.log(`${name}: standalone ${JSON.stringify(standalone)} merged ${JSON.stringify(merged)}`);
+      expect(merged).toEqual(standalone);
+    },
+    60_000,
+  );
 });
 
 describeAdl('course walk on merges of ADL sequencing test packages', () => {
@@ -277,6 +286,7 @@ describeAdl('course walk on merges of ADL sequencing test packages', () => {
       expect(differences).toEqual([]);
       expectOneCourse(report, shape, manifest, own);
     },
+    1_200_000,
   );
 });
 
@@ -339,18 +349,22 @@ describe('course walk on generated packages', () => {
     ],
   ];
 
-  it.each(cases)('%s: merged between two others, the course still works as one', async (label, options) => {
-    const plain = join(out, 'plain.zip');
-    writeFileSync(
-      plain,
-      sequencedPackage({ sequencing: '<imsss:controlMode flow="true"/>', items: [sco('p1')] }),
-    );
-    const generated = join(out, `${label.replace(/\W+/g, '-')}-in.zip`);
-    writeFileSync(generated, sequencedPackage(options));
-    const { result, manifest } = await merge(`generated ${label}`, [plain, generated, plain]);
-    const shape = shapeOf(result, manifest);
-    const report = walkCourse(manifest, shape);
-    console.log(figures(`generated ${label}`, report));
-    expectOneCourse(report, shape, manifest, await ownBehaviours([plain, generated, plain]));
-  });
+  it.each(cases)(
+    '%s: merged between two others, the course still works as one',
+    async (label, options) => {
+      const plain = join(out, 'plain.zip');
+      writeFileSync(
+        plain,
+        sequencedPackage({ sequencing: '<imsss:controlMode flow="true"/>', items: [sco('p1')] }),
+      );
+      const generated = join(out, `${label.replace(/\W+/g, '-')}-in.zip`);
+      writeFileSync(generated, sequencedPackage(options));
+      const { result, manifest } = await merge(`generated ${label}`, [plain, generated, plain]);
+      const shape = shapeOf(result, manifest);
+      const report = walkCourse(manifest, shape);
+      console.log(figures(`generated ${label}`, report));
+      expectOneCourse(report, shape, manifest, await ownBehaviours([plain, generated, plain]));
+    },
+    60_000,
+  );
 });
