@@ -34,3 +34,13 @@ export {
   type ZipArchive,
   type ZipEntryInfo,
 } from './lib/zip/zip-archive';
+
+// Sequencing: the activity tree scorm-again's engine takes, and each leaf's launch href
+export {
+  launchableLeaves,
+  sequencingSettingsFromManifest,
+  withParameters,
+  type ActivityTreeOptions,
+  type LaunchableLeaf,
+} from './lib/sequencing/activity-tree';
+export type * from './lib/sequencing/sequencing-settings';
