@@ -5,24 +5,21 @@ import {
   type PrerequisiteLink,
 } from './prerequisite-sequencing';
 
-/** A 1.2 lesson_status as the adapter page hands it to 2004, seen through the read objective. */
-type LessonStatus = 'not attempted' | 'incomplete' | 'completed' | 'passed' | 'failed';
+/** A prerequisite item's status as the dependent item's local objective reads it. */
 interface ObjectiveView {
-  statusKnown: boolean;
-  satisfied: boolean;
-  progressKnown: boolean;
-  completed: boolean;
+  satisfied: boolean | 'unknown';
+  completion: 'completed' | 'incomplete' | 'unknown';
 }
-const VIEWS: Record<LessonStatus, ObjectiveView> = {
-  'not attempted': { statusKnown: false, satisfied: false, progressKnown: false, completed: false },
-  incomplete: { statusKnown: false, satisfied: false, progressKnown: true, completed: false },
-  completed: { statusKnown: false, satisfied: false, progressKnown: true, completed: true },
-  passed: { statusKnown: true, satisfied: true, progressKnown: true, completed: true },
-  failed: { statusKnown: true, satisfied: false, progressKnown: true, completed: true },
-};
-const STATUSES = Object.keys(VIEWS) as LessonStatus[];
-/** What SCORM 1.2 calls done. */
-const isDone = (status: LessonStatus) => status === 'passed' || status === 'completed';
+const VIEWS: ObjectiveView[] = (['unknown', true, false] as const).flatMap((satisfied) =>
+  (['unknown', 'completed', 'incomplete'] as const).map((completion) => ({ satisfied, completion })),
+);
+/**
+ * Done as SCORM 1.2 means it, in 2004 terms once the attempt ended: 1.2 passed is satisfied and
+ * completed; completed is completed and satisfied by the sequencer's default; failed is not
+ * satisfied; incomplete is not completed; not attempted is neither known.
+ */
+const isDone = (view: ObjectiveView) => view.satisfied === true && view.completion === 'completed';
+const label = (view: ObjectiveView) => `satisfied ${view.satisfied}, ${view.completion}`;
 
 type Kleene = boolean | 'unknown';
 
@@ -30,30 +27,32 @@ type Kleene = boolean | 'unknown';
 function conditionValue(view: ObjectiveView, condition: string): Kleene {
   switch (condition) {
     case 'objectiveStatusKnown':
-      return view.statusKnown;
+      return view.satisfied !== 'unknown';
     case 'satisfied':
-      return view.statusKnown ? view.satisfied : 'unknown';
+      return view.satisfied;
     case 'activityProgressKnown':
-      return view.progressKnown;
+      return view.completion !== 'unknown';
     case 'completed':
-      return view.progressKnown ? view.completed : 'unknown';
+      return view.completion === 'unknown' ? 'unknown' : view.completion === 'completed';
     default:
       throw new Error(`unexpected condition ${condition}`);
   }
 }
 
+/** SN rule evaluation: each condition is true, false or unknown; a rule applies only when true. */
 function isDisabled(rules: XElement[], views: ReadonlyMap<string, ObjectiveView>): boolean {
   return rules.some((rule) => {
     expect(getAttribute(childElementsOf(rule, 'imsss:ruleAction')[0], 'action')).toBe('disabled');
     const conditions = childElementsOf(rule, 'imsss:ruleConditions')[0];
-    expect(getAttribute(conditions, 'conditionCombination')).toBe('all');
     const values = childElementsOf(conditions, 'imsss:ruleCondition').map((condition): Kleene => {
       const view = views.get(getAttribute(condition, 'referencedObjective') ?? '') as ObjectiveView;
       const value = conditionValue(view, getAttribute(condition, 'condition') ?? '');
       if (getAttribute(condition, 'operator') !== 'not') return value;
       return value === 'unknown' ? 'unknown' : !value;
     });
-    if (values.some((value) => value === false)) return false;
+    if (getAttribute(conditions, 'conditionCombination') === 'any') {
+      return values.some((value) => value === true);
+    }
     return values.every((value) => value === true);
   });
 }
@@ -64,43 +63,54 @@ const link = (itemId: string): PrerequisiteLink => ({
 });
 
 describe('prerequisiteDisabledRules', () => {
-  it('disables the item until its one prerequisite is passed or completed, whatever else it reports', () => {
+  it('disables the item until its one prerequisite is satisfied and completed, in every status', () => {
     const rules = prerequisiteDisabledRules('all', [link('a')]);
-    for (const status of STATUSES) {
-      const views = new Map([[prerequisiteObjectiveId('a'), VIEWS[status]]]);
-      expect({ status, disabled: isDisabled(rules, views) }).toEqual({ status, disabled: !isDone(status) });
+    expect(rules).toHaveLength(1);
+    for (const view of VIEWS) {
+      const views = new Map([[prerequisiteObjectiveId('a'), view]]);
+      expect({ a: label(view), disabled: isDisabled(rules, views) }).toEqual({
+        a: label(view),
+        disabled: !isDone(view),
+      });
     }
   });
 
   it('with & disables the item until every prerequisite is done', () => {
     const rules = prerequisiteDisabledRules('all', [link('a'), link('b')]);
-    for (const a of STATUSES)
-      for (const b of STATUSES) {
+    expect(rules).toHaveLength(2);
+    for (const a of VIEWS)
+      for (const b of VIEWS) {
         const views = new Map([
-          [prerequisiteObjectiveId('a'), VIEWS[a]],
-          [prerequisiteObjectiveId('b'), VIEWS[b]],
+          [prerequisiteObjectiveId('a'), a],
+          [prerequisiteObjectiveId('b'), b],
         ]);
-        expect({ a, b, disabled: isDisabled(rules, views) }).toEqual({
-          a,
-          b,
-          disabled: !(isDone(a) && isDone(b)),
+        const disabled = !(isDone(a) && isDone(b));
+        expect({ a: label(a), b: label(b), disabled: isDisabled(rules, views) }).toEqual({
+          a: label(a),
+          b: label(b),
+          disabled,
         });
       }
   });
 
   it('with | disables the item until any one prerequisite is done', () => {
     const rules = prerequisiteDisabledRules('any', [link('a'), link('b'), link('c')]);
-    expect(rules).toHaveLength(27);
-    for (const a of STATUSES)
-      for (const b of STATUSES)
-        for (const c of STATUSES) {
+    expect(rules).toHaveLength(64);
+    for (const a of VIEWS)
+      for (const b of VIEWS)
+        for (const c of VIEWS) {
           const views = new Map([
-            [prerequisiteObjectiveId('a'), VIEWS[a]],
-            [prerequisiteObjectiveId('b'), VIEWS[b]],
-            [prerequisiteObjectiveId('c'), VIEWS[c]],
+            [prerequisiteObjectiveId('a'), a],
+            [prerequisiteObjectiveId('b'), b],
+            [prerequisiteObjectiveId('c'), c],
           ]);
           const disabled = !(isDone(a) || isDone(b) || isDone(c));
-          expect({ a, b, c, disabled: isDisabled(rules, views) }).toEqual({ a, b, c, disabled });
+          expect({ a: label(a), b: label(b), c: label(c), disabled: isDisabled(rules, views) }).toEqual({
+            a: label(a),
+            b: label(b),
+            c: label(c),
+            disabled,
+          });
         }
   });
 });

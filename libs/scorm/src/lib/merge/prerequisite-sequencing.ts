@@ -5,16 +5,20 @@ import { element, type XElement } from '../xml/xml-tree';
  *
  * 1.2 counts a prerequisite item as done when its lesson_status is `passed` or `completed`. The
  * adapter page hands those to 2004 as: passed → success passed + completion completed; failed →
- * success failed + completion completed; completed (and browsed) → completion completed only.
- * So "done" in 2004 is: objective satisfied, or completed with no pass/fail known. Satisfaction
- * alone would lock items behind content that only reports completion, and completion alone
- * would open them after a failed test.
+ * success failed + completion completed; completed → completion completed; incomplete →
+ * completion incomplete. When the attempt ends, the 2004 sequencer fills in what the content left
+ * unset (completionSetByContent and objectiveSetByContent are false for converted items): completed
+ * and satisfied. So "done" in 2004 is satisfied and completed: failed is completed but not
+ * satisfied, incomplete is satisfied by that default but not completed, and an item never
+ * attempted is neither. Completion alone would open items after a failed test; satisfaction alone
+ * after an incomplete one.
  *
- * Each prerequisite item writes both halves into one global objective: its primary objective's
- * satisfied status (imsss:mapInfo) and, through 4th Edition's adlseq:objectives, its completion
- * status. The dependent item reads that global objective into a local objective of its own and
- * is `disabled` by precondition rules while the item is not done. Rules treat unknown as "not
- * true", so every "not done" case is spelled out with conditions that are known.
+ * Each prerequisite item writes both into one global objective: its primary objective's satisfied
+ * status (imsss:mapInfo) and, through 4th Edition's adlseq:objectives, its completion status. The
+ * dependent item reads that global objective into a local objective of its own and is `disabled`
+ * by precondition rules while the item is not done. A rule applies only when its conditions are
+ * true, never when unknown, so "not done" also names the unknown cases with conditions that are
+ * always known (objectiveStatusKnown, activityProgressKnown).
  */
 
 /** Local objective ids the merge adds; the adapter page hides them from 1.2 SCOs. */
@@ -22,7 +26,7 @@ export const MERGE_OBJECTIVE_PREFIX = 'urn:scorm-merge:';
 /** The local id of a prerequisite item's primary objective. */
 export const LESSON_STATUS_OBJECTIVE = `${MERGE_OBJECTIVE_PREFIX}lesson-status`;
 
-/** Beyond this many `|` alternatives the rules (3 per alternative, multiplied) grow too many. */
+/** Beyond this many `|` alternatives the rules (4 to the power of the alternatives) grow too many. */
 export const MAX_ANY_ALTERNATIVES = 3;
 
 /** The local objective through which a dependent item reads a prerequisite item's status. */
@@ -93,63 +97,50 @@ const NO_ADLSEQ_READS = {
   readProgressMeasure: 'false',
 };
 
-type Condition = { condition: string; not: boolean };
+/** The ways a prerequisite is not done: each a condition on its local objective, negated. */
+const NOT_DONE = ['objectiveStatusKnown', 'satisfied', 'activityProgressKnown', 'completed'] as const;
 
-/** The ways a prerequisite is not done, each a conjunction of conditions that are never unknown together. */
-const NOT_DONE: Condition[][] = [
-  // A pass/fail is known and it is not a pass.
-  [
-    { condition: 'objectiveStatusKnown', not: false },
-    { condition: 'satisfied', not: true },
-  ],
-  // No pass/fail, and progress is known but not completed.
-  [
-    { condition: 'objectiveStatusKnown', not: true },
-    { condition: 'completed', not: true },
-  ],
-  // Nothing reported yet.
-  [
-    { condition: 'objectiveStatusKnown', not: true },
-    { condition: 'activityProgressKnown', not: true },
-  ],
-];
+type NotDoneCondition = { objectiveId: string; condition: (typeof NOT_DONE)[number] };
 
 /**
- * `disabled` precondition rules: with `all`, the item is disabled while any prerequisite is not
- * done; with `any`, while none is done (every combination of the ways each is not done).
+ * `disabled` precondition rules: with `all`, one rule per prerequisite, true when any way it is
+ * not done holds; with `any`, one rule per combination of a way each prerequisite is not done, so
+ * some rule is true exactly when none is done.
  */
 export function prerequisiteDisabledRules(
   kind: 'all' | 'any',
   links: readonly PrerequisiteLink[],
 ): XElement[] {
-  const conjunctions: Array<Array<Condition & { objectiveId: string }>> = [];
   if (kind === 'all') {
-    for (const link of links)
-      for (const way of NOT_DONE)
-        conjunctions.push(way.map((c) => ({ ...c, objectiveId: link.objectiveId })));
-  } else {
-    let combinations: Array<Array<Condition & { objectiveId: string }>> = [[]];
-    for (const link of links) {
-      combinations = combinations.flatMap((partial) =>
-        NOT_DONE.map((way) => [...partial, ...way.map((c) => ({ ...c, objectiveId: link.objectiveId }))]),
-      );
-    }
-    conjunctions.push(...combinations);
-  }
-  return conjunctions.map((conditions) =>
-    element('imsss:preConditionRule', {}, [
-      element(
-        'imsss:ruleConditions',
-        { conditionCombination: 'all' },
-        conditions.map((c) =>
-          element('imsss:ruleCondition', {
-            referencedObjective: c.objectiveId,
-            operator: c.not ? 'not' : 'noOp',
-            condition: c.condition,
-          }),
-        ),
+    return links.map((link) =>
+      disabledRule(
+        'any',
+        NOT_DONE.map((condition) => ({ objectiveId: link.objectiveId, condition })),
       ),
-      element('imsss:ruleAction', { action: 'disabled' }),
-    ]),
-  );
+    );
+  }
+  let combinations: NotDoneCondition[][] = [[]];
+  for (const link of links) {
+    combinations = combinations.flatMap((partial) =>
+      NOT_DONE.map((condition) => [...partial, { objectiveId: link.objectiveId, condition }]),
+    );
+  }
+  return combinations.map((conditions) => disabledRule('all', conditions));
+}
+
+function disabledRule(combination: 'all' | 'any', conditions: readonly NotDoneCondition[]): XElement {
+  return element('imsss:preConditionRule', {}, [
+    element(
+      'imsss:ruleConditions',
+      { conditionCombination: combination },
+      conditions.map((c) =>
+        element('imsss:ruleCondition', {
+          referencedObjective: c.objectiveId,
+          operator: 'not',
+          condition: c.condition,
+        }),
+      ),
+    ),
+    element('imsss:ruleAction', { action: 'disabled' }),
+  ]);
 }
