@@ -15,12 +15,14 @@ import { SCORM12_ADAPTER_SCRIPT } from './scorm12-adapter-page';
 
 interface Scorm12Api {
   LMSInitialize(p: string): string;
+  LMSGetValue(e: string): string;
   LMSSetValue(e: string, v: string): string;
   LMSFinish(p: string): string;
 }
 interface Scorm2004Lms {
   processNavigationRequest(request: string, target?: string): boolean;
   isTerminated(): boolean;
+  GetValue(e: string): string;
   reset(): void;
   getSequencingState(): { currentActivity?: { id: string } | null } | null;
 }
@@ -63,13 +65,14 @@ class CourseWalk {
   }
 
   /** The delivered SCO runs: initialise, report a 1.2 lesson_status (or nothing), finish. */
-  runSco(lessonStatus?: string): void {
+  runSco(lessonStatus?: string, during?: (sco: Scorm12Api, lms: Scorm2004Lms) => void): void {
     // A new launch gets a fresh run-time; the sequencing state stays.
     if (this.lms.isTerminated()) this.lms.reset();
     const sco = this.newAdapter();
     expect(sco.LMSInitialize('')).toBe('true');
     if (lessonStatus !== undefined)
       expect(sco.LMSSetValue('cmi.core.lesson_status', lessonStatus)).toBe('true');
+    during?.(sco, this.lms);
     expect(sco.LMSFinish('')).toBe('true');
   }
 
@@ -172,6 +175,28 @@ describe('course walk: SCORM 1.2 prerequisites hold in the merged SCORM 2004 cou
     expect(second.choose('p04_c')).toBe(false);
     second.take('p04_b', 'completed');
     expect(second.choose('p04_c')).toBe(true);
+  });
+
+  it("hides the merge's objectives from a 1.2 SCO, which keeps its own objective indexes", () => {
+    const walk = startedWalk();
+    walk.take('p02_a', 'completed');
+    expect(walk.choose('p02_b')).toBe(true);
+    // The LMS lists B's objectives, the one reading A among them (RTE 4.2.17).
+    walk.runSco(undefined, (sco, lms) => {
+      const listed = Number(lms.GetValue('cmi.objectives._count'));
+      const listedIds = Array.from({ length: listed }, (_, i) => lms.GetValue(`cmi.objectives.${i}.id`));
+      expect(listedIds).toContain('urn:scorm-merge:prerequisite:p02_a');
+      const count = Number(sco.LMSGetValue('cmi.objectives._count'));
+      const seenIds = Array.from({ length: count }, (_, i) => sco.LMSGetValue(`cmi.objectives.${i}.id`));
+      expect(seenIds.filter((id) => id.startsWith('urn:scorm-merge:'))).toEqual([]);
+      // The SCO appends its own objective at _count, and finds it there.
+      expect(sco.LMSSetValue(`cmi.objectives.${count}.id`, 'quiz_1')).toBe('true');
+      expect(sco.LMSSetValue(`cmi.objectives.${count}.status`, 'passed')).toBe('true');
+      expect(sco.LMSGetValue('cmi.objectives._count')).toBe(String(count + 1));
+      expect(sco.LMSGetValue(`cmi.objectives.${count}.id`)).toBe('quiz_1');
+      expect(sco.LMSGetValue(`cmi.objectives.${count}.status`)).toBe('passed');
+      expect(lms.GetValue(`cmi.objectives.${listed}.id`)).toBe('quiz_1');
+    });
   });
 
   it("never opens an item with another module's items of the same id", () => {
