@@ -604,7 +604,7 @@ class PackageConverter {
       const targets: string[] = [];
       if (parsed.kind === 'all' || parsed.kind === 'any') {
         for (const identifier of parsed.identifiers) {
-          const target = this.idMaps.item.get(identifier);
+          const target = this.idMaps.item.get(normalizeText(identifier));
           const targetItem = target === undefined ? undefined : items.get(target);
           if (!target || !targetItem) problem ??= `"${identifier}" is not an item of the package`;
           else if (!this.isScoResource(targetItem))
@@ -615,7 +615,7 @@ class PackageConverter {
       const itemLabel = normalizeText(item.getAttribute('identifier') ?? '');
       if (problem !== null || parsed.kind === 'unsupported') {
         this.notes.add(
-          `${this.source.label}: the item "${itemLabel}" has SCORM 1.2 prerequisites ("${text.slice(0, 200)}") that SCORM 2004 sequencing cannot express, because ${problem}; they were left out, so the item can be taken before them.`,
+          `${this.source.label}: the item "${itemLabel}" has SCORM 1.2 prerequisites ("${normalizeText(text).slice(0, 200)}") that the merge cannot turn into SCORM 2004 sequencing, because ${problem}; they were left out, so the item can be taken before them.`,
         );
         continue;
       }

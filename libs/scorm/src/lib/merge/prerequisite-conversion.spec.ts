@@ -143,7 +143,7 @@ describe('SCORM 1.2 prerequisites in a SCORM 2004 merge', () => {
     const warning = result.warnings.find((text) => text.includes(`the item "${id}"`));
     expect(warning).toMatch(
       new RegExp(
-        `^“Shapes” \\(position 1\\): the item "${id}" has SCORM 1\\.2 prerequisites \\(".*"\\) that SCORM 2004 sequencing cannot express, because [^;]*${reason}`,
+        `^“Shapes” \\(position 1\\): the item "${id}" has SCORM 1\\.2 prerequisites \\(".*"\\) that the merge cannot turn into SCORM 2004 sequencing, because [^;]*${reason}`,
       ),
     );
     expect(warning).toContain(`("${expression}")`);
