@@ -34,6 +34,7 @@ import {
   type MergeResult,
 } from './merge-types';
 import { identifierPrefix, moduleFolders, sanitizeEntryPath } from './module-folders';
+import { fitModuleSequencing } from './module-sequencing';
 import { ProgressReporter } from './progress-reporter';
 import { renderScorm12Adapter } from './scorm12-adapter-page';
 import { SCORM12_SCHEMA_FILES, SCORM2004_4TH_SCHEMA_FILES } from './schemas/schema-files.generated';
@@ -139,6 +140,11 @@ export async function mergePackages(
       { ns, ids, adapterResourceId, warnings },
     ),
   );
+  if (family === '2004') {
+    converted.forEach((pkg, index) =>
+      warnings.push(...fitModuleSequencing(pkg.wrapper, pkg.sequencingCollection, packages[index].label)),
+    );
+  }
   const adapterLaunches = new Map<string, string>();
   for (const pkg of converted) for (const [id, href] of pkg.adapterLaunches) adapterLaunches.set(id, href);
   const menu: MenuEntry | null = includeMenu
