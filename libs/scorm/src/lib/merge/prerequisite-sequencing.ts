@@ -18,7 +18,8 @@ import { element, type XElement } from '../xml/xml-tree';
  * dependent item reads that global objective into a local objective of its own and is `disabled`
  * by precondition rules while the item is not done. A rule applies only when its conditions are
  * true, never when unknown, so "not done" also names the unknown cases with conditions that are
- * always known (objectiveStatusKnown, activityProgressKnown).
+ * always known (objectiveStatusKnown, activityProgressKnown). The 4th Edition golf post-test
+ * sample in the shared fixtures gates its SCOs on completion the same way.
  */
 
 /** Local objective ids the merge adds; the adapter page hides them from 1.2 SCOs. */
