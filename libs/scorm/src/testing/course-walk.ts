@@ -35,7 +35,9 @@ let engine: EngineConstructor | null = null;
 /** scorm-again's SCORM 2004 run-time, loaded once into a sandbox (its bundle assigns to `this`). */
 function scorm2004Engine(): EngineConstructor {
   if (engine) return engine;
-  const context = createContext({ console, setTimeout, clearTimeout, setInterval, clearInterval });
+  // The engine logs every delivery with console.log whatever its logLevel; warnings and errors still show.
+  const quiet = { ...console, log: () => undefined, info: () => undefined, debug: () => undefined };
+  const context = createContext({ console: quiet, setTimeout, clearTimeout, setInterval, clearInterval });
   context['window'] = context;
   runInContext(readFileSync(require.resolve('scorm-again/scorm2004'), 'utf8'), context);
   engine = context['Scorm2004API'] as EngineConstructor;
@@ -409,9 +411,17 @@ export function standaloneBehaviour(manifestXml: string): PackageBehaviour {
       ? continuePass(session, start.id, bound)
       : { deliveries: [], stop: start, reached: [] };
   const status = session.status(tree.id);
+  // A refusal once the package's exit rules have exited its own root: its sequence is over, which
+  // inside a merged course is leaving the module.
+  const exitedRoot = pass.stop.kind === 'refused' && session.current === tree.id;
   return {
     deliveries: pass.deliveries.map((id) => leaves.indexOf(id)),
-    stop: pass.stop.kind === 'bound' ? 'bound' : pass.stop.kind === 'refused' ? 'refused' : 'finished',
+    stop:
+      pass.stop.kind === 'bound'
+        ? 'bound'
+        : pass.stop.kind === 'refused' && !exitedRoot
+          ? 'refused'
+          : 'finished',
     completion: status.completion,
     success: status.success,
   };
