@@ -1,4 +1,11 @@
-import { removeTempFiles, writeFixtureFiles, type FixtureFiles } from '@scorm-merge/scorm/testing';
+import {
+  buildScorm12PrerequisitePackage,
+  PREREQUISITE_SHAPES,
+  removeTempFiles,
+  writeFixtureFiles,
+  writeTempFile,
+  type FixtureFiles,
+} from '@scorm-merge/scorm/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -59,18 +66,36 @@ describe('merge warnings reach the user', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('names the SCORM 1.2 prerequisites a 2004 course leaves out, on the merge and in the log', async () => {
-    // rich12 has items with prerequisites; with a 2004 package the course becomes SCORM 2004.
-    const merge = await mergeInNewSession(server, [fixtures.rich12, fixtures.simple2004]);
+  it('names the SCORM 1.2 prerequisites a 2004 course cannot express, with package and item, on the merge and in the log', async () => {
+    // Every prerequisite shape; with a 2004 package the course becomes SCORM 2004.
+    const shapes = writeTempFile(
+      buildScorm12PrerequisitePackage('Prerequisite shapes', PREREQUISITE_SHAPES),
+      'prerequisite-shapes.zip',
+    );
+    const merge = await mergeInNewSession(server, [shapes, fixtures.simple2004]);
 
     expect(merge.status).toBe('COMPLETED');
-    expect(merge.warnings).toEqual(
+    const prerequisiteWarnings = merge.warnings.filter((warning) => warning.includes('prerequisites'));
+    // The ones left out are named (~, =, <>, a set, parentheses, an unknown item); the converted ones are not.
+    expect(prerequisiteWarnings).toHaveLength(6);
+    expect(prerequisiteWarnings).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/SCORM 1\.2 prerequisites have no direct SCORM 2004 equivalent/),
+        expect.stringMatching(
+          /^“Prerequisite shapes” \(position 1, file “prerequisite-shapes\.zip”\): the item "negated" has SCORM 1\.2 prerequisites \("~intro"\) that the merge cannot turn into SCORM 2004 sequencing/,
+        ),
+        expect.stringMatching(/the item "unknown" has .*"missing_item" is not an item of the package/),
       ]),
     );
+    expect(prerequisiteWarnings.join('\n')).not.toMatch(/the item "(basics|practice|review)"/);
     expect(server.logs.join('\n')).toContain('merge finished with warnings');
     console.log(`merge warnings shown: ${JSON.stringify(merge.warnings)}`);
+  });
+
+  it('converts the prerequisites it can express without a warning', async () => {
+    // rich12's "intro & child" becomes disabled rules.
+    const merge = await mergeInNewSession(server, [fixtures.rich12, fixtures.simple2004]);
+    expect(merge.status).toBe('COMPLETED');
+    expect(merge.warnings.filter((warning) => warning.includes('prerequisites'))).toEqual([]);
   });
 
   it('has none when nothing was adapted', async () => {

@@ -13,6 +13,11 @@ export { recordRows, yauzlRecordRows, type ZipRecordRow } from './zip-records';
 export { seededRandom } from './seeded-random';
 export { writeFixtureFiles, type FixtureFiles } from './merge-fixtures';
 export {
+  buildScorm12PrerequisitePackage,
+  PREREQUISITE_SHAPES,
+  type PrerequisiteItemSpec,
+} from './prerequisite-packages';
+export {
   compareCopiedFiles,
   inspectMergedManifest,
   readManifestText,

@@ -196,14 +196,19 @@ describe('mergePackages: mixed 1.2 and 2004', () => {
     expect(adapter).toContain('window.API = adapter');
 
     // masteryscore → primary objective threshold; the other 1.2 item extensions in 2004 form.
+    // "intro" is a prerequisite of "final", so its primary objective also writes its status.
     expect(manifest).toMatch(
-      /<imsss:primaryObjective satisfiedByMeasure="true">\s*<imsss:minNormalizedMeasure>0.8<\/imsss:minNormalizedMeasure>/,
+      /<imsss:primaryObjective objectiveID="urn:scorm-merge:lesson-status" satisfiedByMeasure="true">\s*<imsss:minNormalizedMeasure>0.8<\/imsss:minNormalizedMeasure>\s*<imsss:mapInfo targetObjectiveID="p01.lesson-status.p01_intro"/,
     );
     expect(manifest).toContain('<imsss:limitConditions attemptAbsoluteDurationLimit="PT30M"/>');
     expect(manifest).toContain('<adlcp:timeLimitAction>exit,message</adlcp:timeLimitAction>');
     expect(manifest).toContain('<adlcp:dataFromLMS>level=1</adlcp:dataFromLMS>');
-    expect(manifest).not.toMatch(/masteryscore|prerequisites|adlcp_rootv1p2/);
-    expect(result.warnings.join(' ')).toMatch(/prerequisites/);
+    expect(manifest).not.toMatch(/masteryscore|adlcp:prerequisites|adlcp_rootv1p2/);
+    // "intro & child" became disabled rules on "final", so no warning about them.
+    expect(manifest).toMatch(
+      /<item identifier="p01_final" identifierref="p01_res_quiz">\s*<title>Final test<\/title>\s*<imsss:sequencing>\s*<imsss:sequencingRules>(\s*<imsss:preConditionRule>[\s\S]*?<\/imsss:preConditionRule>){2}\s*<\/imsss:sequencingRules>/,
+    );
+    expect(result.warnings.join(' ')).not.toMatch(/prerequisites/);
     // Only leaves launch in 2004: the 1.2 non-leaf SCO item became a cluster with a content leaf.
     expect(manifest).toMatch(
       /<item identifier="p01_parent" isvisible="true">\s*<title>Quiz with parts<\/title>\s*<item identifier="p01_parent_content" identifierref="p01_res_quiz">/,

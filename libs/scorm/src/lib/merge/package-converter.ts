@@ -10,6 +10,18 @@ import {
   TIME_LIMIT_ACTIONS,
   timespanToIsoDuration,
 } from './scorm12-conversion';
+import { parsePrerequisiteExpression } from './prerequisite-expression';
+import {
+  LESSON_STATUS_OBJECTIVE,
+  lessonStatusCompletionWrite,
+  lessonStatusWriteMap,
+  MAX_ANY_ALTERNATIVES,
+  prerequisiteCompletionRead,
+  prerequisiteDisabledRules,
+  prerequisiteObjectiveId,
+  prerequisiteReadObjective,
+  type PrerequisiteLink,
+} from './prerequisite-sequencing';
 import {
   childElementsOf,
   element,
@@ -194,6 +206,12 @@ class PackageConverter {
   /** Old resource identifier → launch href as written, for naming untitled items. */
   private readonly resourceHrefs = new Map<string, string>();
   private untitled = 0;
+  /** 1.2 prerequisites in 2004 output: items others wait for, and what each dependent item needs. */
+  private readonly prerequisiteTargets = new Set<string>();
+  private readonly prerequisiteRequirements = new Map<
+    string,
+    { kind: 'all' | 'any'; links: PrerequisiteLink[] }
+  >();
 
   constructor(
     private readonly source: PackageSource,
@@ -240,6 +258,8 @@ class PackageConverter {
         if (!this.scoResources.has(id)) this.scoResources.add(id);
       }
     }
+
+    if (this.upgrade) this.planPrerequisites();
 
     const manifestBase = joinBase('', xmlBase(root));
     const resourcesBase = joinBase(manifestBase, resourcesElement ? xmlBase(resourcesElement) : '');
@@ -505,6 +525,12 @@ class PackageConverter {
     if (values['datafromlms'] !== undefined)
       result.push(textElement('adlcp:dataFromLMS', values['datafromlms']));
     const sequencing: XElement[] = [];
+    const requirement = this.prerequisiteRequirements.get(itemId);
+    if (requirement) {
+      sequencing.push(
+        element('imsss:sequencingRules', {}, prerequisiteDisabledRules(requirement.kind, requirement.links)),
+      );
+    }
     if (values['maxtimeallowed'] !== undefined) {
       const duration = timespanToIsoDuration(values['maxtimeallowed']);
       if (duration)
@@ -514,29 +540,94 @@ class PackageConverter {
           `${this.source.label}: the item "${itemId}" has an unreadable maxtimeallowed; it was left out.`,
         );
     }
+    let primaryObjective: XElement | null = null;
     if (values['masteryscore'] !== undefined) {
       const measure = masteryScoreToMeasure(values['masteryscore']);
       if (measure) {
-        sequencing.push(
-          element('imsss:objectives', {}, [
-            element('imsss:primaryObjective', { satisfiedByMeasure: 'true' }, [
-              textElement('imsss:minNormalizedMeasure', measure),
-            ]),
-          ]),
-        );
+        primaryObjective = element('imsss:primaryObjective', { satisfiedByMeasure: 'true' }, [
+          textElement('imsss:minNormalizedMeasure', measure),
+        ]);
       } else {
         this.notes.add(
           `${this.source.label}: the item "${itemId}" has an unreadable masteryscore; it was left out.`,
         );
       }
     }
-    if (sequencing.length > 0) result.push(element('imsss:sequencing', {}, sequencing));
-    if (values['prerequisites'] !== undefined) {
-      this.notes.add(
-        `${this.source.label}: SCORM 1.2 prerequisites have no direct SCORM 2004 equivalent and were left out; the modules can be taken in any order.`,
+    const writesLessonStatus = this.prerequisiteTargets.has(itemId);
+    if (writesLessonStatus) {
+      primaryObjective ??= element('imsss:primaryObjective');
+      primaryObjective.attributes.unshift(['objectiveID', LESSON_STATUS_OBJECTIVE]);
+      primaryObjective.children.push(lessonStatusWriteMap(this.lessonStatusGlobalId(itemId)));
+    }
+    const readObjectives = requirement?.links.map(prerequisiteReadObjective) ?? [];
+    if (primaryObjective || readObjectives.length > 0) {
+      sequencing.push(
+        element('imsss:objectives', {}, [
+          primaryObjective ?? element('imsss:primaryObjective'),
+          ...readObjectives,
+        ]),
       );
     }
+    // 4th Edition's objective extensions come after every imsss element.
+    const completionMaps = [
+      ...(writesLessonStatus ? [lessonStatusCompletionWrite(this.lessonStatusGlobalId(itemId))] : []),
+      ...(requirement?.links.map(prerequisiteCompletionRead) ?? []),
+    ];
+    if (completionMaps.length > 0) sequencing.push(element('adlseq:objectives', {}, completionMaps));
+    if (sequencing.length > 0) result.push(element('imsss:sequencing', {}, sequencing));
     return result;
+  }
+
+  /** The global objective holding a prerequisite item's status: prefixed, so modules never share it. */
+  private lessonStatusGlobalId(itemId: string): string {
+    return this.globalId(`lesson-status.${itemId}`);
+  }
+
+  /**
+   * Reads every item's 1.2 prerequisites before any item is converted: a prerequisite item needs
+   * its status written, wherever it sits in the tree. What sequencing cannot express keeps a warning.
+   */
+  private planPrerequisites(): void {
+    const items = new Map<string, XmlElement>();
+    for (const [el, id] of this.elementIds) if (this.isCpNamed(el, 'item')) items.set(id, el);
+    for (const [id, item] of items) {
+      const prerequisites = childElements(item).find(
+        (child) => isAdlcp(child.namespaceURI) && child.localName.toLowerCase() === 'prerequisites',
+      );
+      if (!prerequisites) continue;
+      const text = textOf(prerequisites).trim();
+      const parsed = parsePrerequisiteExpression(text);
+      if (parsed.kind === 'none') continue;
+      let problem = parsed.kind === 'unsupported' ? parsed.reason : null;
+      if (parsed.kind === 'any' && parsed.identifiers.length > MAX_ANY_ALTERNATIVES)
+        problem = `it offers ${parsed.identifiers.length} alternatives joined by |, more than the ${MAX_ANY_ALTERNATIVES} the merge converts`;
+      const targets: string[] = [];
+      if (parsed.kind === 'all' || parsed.kind === 'any') {
+        for (const identifier of parsed.identifiers) {
+          const target = this.idMaps.item.get(normalizeText(identifier));
+          const targetItem = target === undefined ? undefined : items.get(target);
+          if (!target || !targetItem) problem ??= `"${identifier}" is not an item of the package`;
+          else if (!this.isScoResource(targetItem))
+            problem ??= `"${identifier}" does not launch a SCO, so it has no lesson status`;
+          else targets.push(target);
+        }
+      }
+      const itemLabel = normalizeText(item.getAttribute('identifier') ?? '');
+      if (problem !== null || parsed.kind === 'unsupported') {
+        this.notes.add(
+          `${this.source.label}: the item "${itemLabel}" has SCORM 1.2 prerequisites ("${normalizeText(text).slice(0, 200)}") that the merge cannot turn into SCORM 2004 sequencing, because ${problem}; they were left out, so the item can be taken before them.`,
+        );
+        continue;
+      }
+      for (const target of targets) this.prerequisiteTargets.add(target);
+      this.prerequisiteRequirements.set(id, {
+        kind: parsed.kind,
+        links: targets.map((target) => ({
+          objectiveId: prerequisiteObjectiveId(target),
+          globalObjectiveId: this.lessonStatusGlobalId(target),
+        })),
+      });
+    }
   }
 
   // ── resources ─────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createContext, runInContext, type Context } from 'node:vm';
+import { LESSON_STATUS_OBJECTIVE, prerequisiteObjectiveId } from './prerequisite-sequencing';
 import { renderScorm12Adapter, SCORM12_ADAPTER_SCRIPT } from './scorm12-adapter-page';
 
 interface Scorm12Api {
@@ -146,6 +147,56 @@ describe('SCORM 1.2 adapter over a SCORM 2004 API', () => {
     expect(lms.GetValue('cmi.interactions.1.learner_response')).toBe('a[,]b');
   });
 });
+
+describe('SCORM 1.2 adapter over objectives the merge added', () => {
+  it("hides the merge's objectives the LMS lists, keeping the SCO's own indexes around them", () => {
+    // A delivered activity whose manifest objectives the LMS lists in cmi.objectives (RTE 4.2.17).
+    const { adapter, lms, context } = setUp({
+      sequencing: {
+        activityTree: {
+          id: 'root',
+          title: 'Course',
+          children: [
+            {
+              id: 'lesson',
+              title: 'Lesson',
+              primaryObjective: { objectiveID: LESSON_STATUS_OBJECTIVE, isPrimary: true },
+              objectives: [
+                { objectiveID: 'shared_obj' },
+                { objectiveID: prerequisiteObjectiveId('p01_intro') },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    expect(runInContext('window.lms.processNavigationRequest("start")', context)).toBe(true);
+    expect(adapter.LMSInitialize('')).toBe('true');
+    expect(lms.GetValue('cmi.objectives._count')).toBe('3');
+
+    expect(adapter.LMSGetValue('cmi.objectives._count')).toBe('1');
+    expect(adapter.LMSGetValue('cmi.objectives.0.id')).toBe('shared_obj');
+    expect(adapter.LMSSetValue('cmi.objectives.0.status', 'passed')).toBe('true');
+    expect(lms.GetValue(`cmi.objectives.${indexOf(lms, 'shared_obj')}.success_status`)).toBe('passed');
+
+    expect(adapter.LMSSetValue('cmi.objectives.1.id', 'quiz')).toBe('true');
+    expect(adapter.LMSSetValue('cmi.objectives.1.score.raw', '70')).toBe('true');
+    expect(adapter.LMSGetValue('cmi.objectives._count')).toBe('2');
+    expect(adapter.LMSGetValue('cmi.objectives.1.id')).toBe('quiz');
+    expect(adapter.LMSGetValue('cmi.objectives.1.score.raw')).toBe('70');
+    expect(lms.GetValue('cmi.objectives.3.id')).toBe('quiz');
+    // The merge's objectives are untouched.
+    expect(lms.GetValue(`cmi.objectives.${indexOf(lms, LESSON_STATUS_OBJECTIVE)}.success_status`)).toBe(
+      'unknown',
+    );
+  });
+});
+
+function indexOf(lms: Scorm2004Api, id: string): number {
+  const count = Number(lms.GetValue('cmi.objectives._count'));
+  for (let i = 0; i < count; i++) if (lms.GetValue(`cmi.objectives.${i}.id`) === id) return i;
+  throw new Error(`no objective ${id}`);
+}
 
 describe('renderScorm12Adapter', () => {
   it('only loads the launch pages it was given, relative to its own folder', () => {

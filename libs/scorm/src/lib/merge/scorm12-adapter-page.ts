@@ -1,4 +1,5 @@
 import { FIND_API_SCRIPT, scriptJson } from './page-helpers';
+import { MERGE_OBJECTIVE_PREFIX } from './prerequisite-sequencing';
 
 /**
  * ES5 source of the SCORM 1.2 → 2004 run-time adapter. It defines `createScorm12Adapter(get2004Api)`,
@@ -116,6 +117,28 @@ function createScorm12Adapter(get2004Api) {
     return ok();
   }
   function countOf(prefix) { var n = Number(lmsGet(prefix + '._count')); return isNaN(n) ? 0 : n; }
+  // Objectives the merge added (prerequisites) are listed by the LMS but are not the SCO's: hidden,
+  // so the SCO's own objectives keep the indexes it expects.
+  var mergeObjectivePrefix = ${scriptJson(MERGE_OBJECTIVE_PREFIX)};
+  var listedObjectives = 0;
+  var scoObjectiveIndexes = [];
+  function readListedObjectives() {
+    listedObjectives = countOf('cmi.objectives');
+    scoObjectiveIndexes = [];
+    for (var i = 0; i < listedObjectives; i++) {
+      if (lmsGet('cmi.objectives.' + i + '.id').indexOf(mergeObjectivePrefix) !== 0) scoObjectiveIndexes.push(i);
+    }
+  }
+  function objectivePrefix(index) {
+    var n = Number(index);
+    var at = n < scoObjectiveIndexes.length ? scoObjectiveIndexes[n] : listedObjectives + n - scoObjectiveIndexes.length;
+    return 'cmi.objectives.' + at + '.';
+  }
+  function objectiveCount() {
+    var count = countOf('cmi.objectives') - (listedObjectives - scoObjectiveIndexes.length);
+    ok();
+    return String(count);
+  }
   function joinComments(prefix) {
     var parts = [];
     var n = countOf(prefix);
@@ -187,16 +210,16 @@ function createScorm12Adapter(get2004Api) {
       }
       case 'cmi.student_preference.text': return lmsGet('cmi.learner_preference.audio_captioning');
       case 'cmi.objectives._children': ok(); return 'id,score,status';
-      case 'cmi.objectives._count': return lmsGet('cmi.objectives._count');
+      case 'cmi.objectives._count': return objectiveCount();
       case 'cmi.interactions._children': ok(); return 'id,objectives,time,type,correct_responses,weighting,student_response,result,latency';
       case 'cmi.interactions._count': return lmsGet('cmi.interactions._count');
     }
     if ((m = /^cmi\\.objectives\\.(\\d+)\\.(id|score\\.raw|score\\.min|score\\.max)$/.exec(element))) {
-      return lmsGet('cmi.objectives.' + m[1] + '.' + m[2]);
+      return lmsGet(objectivePrefix(m[1]) + m[2]);
     }
     if ((m = /^cmi\\.objectives\\.(\\d+)\\.score\\._children$/.exec(element))) { ok(); return 'raw,min,max'; }
     if ((m = /^cmi\\.objectives\\.(\\d+)\\.status$/.exec(element))) {
-      var p = 'cmi.objectives.' + m[1] + '.';
+      var p = objectivePrefix(m[1]);
       var objectiveStatus = statusFrom(lmsGet(p + 'success_status'), lmsGet(p + 'completion_status'));
       ok();
       return objectiveStatus;
@@ -240,9 +263,9 @@ function createScorm12Adapter(get2004Api) {
       case 'cmi.student_preference.text': return lmsSet('cmi.learner_preference.audio_captioning', value);
     }
     if ((m = /^cmi\\.objectives\\.(\\d+)\\.(id|score\\.raw|score\\.min|score\\.max)$/.exec(element))) {
-      return lmsSet('cmi.objectives.' + m[1] + '.' + m[2], value);
+      return lmsSet(objectivePrefix(m[1]) + m[2], value);
     }
-    if ((m = /^cmi\\.objectives\\.(\\d+)\\.status$/.exec(element))) return setStatus('cmi.objectives.' + m[1] + '.', value);
+    if ((m = /^cmi\\.objectives\\.(\\d+)\\.status$/.exec(element))) return setStatus(objectivePrefix(m[1]), value);
     if ((m = /^cmi\\.interactions\\.(\\d+)\\.(.+)$/.exec(element))) {
       var base = 'cmi.interactions.' + m[1] + '.';
       var field = m[2];
@@ -290,6 +313,7 @@ function createScorm12Adapter(get2004Api) {
         return 'false';
       }
       initialized = true;
+      readListedObjectives();
       ok();
       return 'true';
     },
