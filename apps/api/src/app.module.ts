@@ -11,6 +11,7 @@ import {
   PackagesConfigModule,
   PackagesModule,
   RealtimeModule,
+  RedisModule,
   RetentionModule,
   SessionsModule,
   StorageModule,
@@ -47,6 +48,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         EventEmitterModule.forRoot(),
+        RedisModule.forRoot(
+          config.redisUrl
+            ? {
+                url: config.redisUrl,
+                keyPrefix: config.redis.keyPrefix,
+                stalledAfterMs: config.jobs.stalledAfterMs,
+              }
+            : null,
+        ),
         RealtimeModule,
         TypeOrmModule.forRoot({
           type: 'better-sqlite3',
@@ -88,7 +98,7 @@ export class AppModule {
         StorageModule,
         RetentionModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
-        RateLimitsModule.forRoot(config.rateLimits),
+        RateLimitsModule.forRoot(config.rateLimits, config.redisUrl !== null),
         ExplorerModule.forRoot(config.explorer),
       ],
       controllers: [HealthController],

@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import defaults from '../../../../config/default.json';
 
-export type AppConfig = typeof defaults;
+/** Connection strings come from the environment only, never from a file: they may carry passwords. */
+export interface ConnectionSettings {
+  /** REDIS_URL: events, jobs and rate-limit counters shared by several instances; null for one process. */
+  redisUrl: string | null;
+}
+
+export type AppConfig = typeof defaults & ConnectionSettings;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -14,7 +20,7 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const fromFile = env['CONFIG_FILE'] ? readConfigFile(env['CONFIG_FILE']) : {};
-  const config = mergeDeep(defaults, fromFile);
+  const config: AppConfig = { ...mergeDeep(defaults, fromFile), redisUrl: null };
   if (env['PORT']) config.server.port = parsePort(env['PORT']);
   if (env['HOST']) config.server.host = env['HOST'];
   if (env['DATA_DIR']) config.server.dataDir = env['DATA_DIR'];
@@ -22,6 +28,17 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env['OPENAI_BASE_URL'] !== undefined) config.openai.baseURL = env['OPENAI_BASE_URL'];
   if (env['OPENAI_MODEL']) config.openai.model = env['OPENAI_MODEL'];
   config.server.dataDir = resolve(config.server.dataDir);
+  config.redisUrl = env['REDIS_URL'] || null;
+  if (config.redisUrl && !env['DATABASE_URL']) {
+    throw new Error(
+      'REDIS_URL needs DATABASE_URL: several instances must share one PostgreSQL database, and the embedded SQLite file cannot be shared. Set DATABASE_URL=postgres://…, or unset REDIS_URL for one process.',
+    );
+  }
+  if (!Number.isInteger(config.jobs.stalledAfterMs) || config.jobs.stalledAfterMs < 1000) {
+    throw new Error(
+      `jobs.stalledAfterMs must be an integer of at least 1000, got ${config.jobs.stalledAfterMs}`,
+    );
+  }
   return config;
 }
 

@@ -22,7 +22,7 @@ import { DescriptionGenerator, type GeneratedDescription } from './description-g
 import { TaskStoppedError } from './task-stopped';
 
 /** Live counts of a running task; they only grow, so progress events are monotonic. */
-interface TaskCounts {
+export interface TaskCounts {
   total: number;
   completed: number;
   failed: number;
@@ -95,17 +95,8 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     signal: AbortSignal,
     resumed: boolean,
   ): Promise<void> {
-    if (!this.store.markRunning(task.id)) return; // cancelled before it began
-    const items = await this.store.openItems(task.id);
-    const fresh = await this.store.findTask(task.id);
-    if (signal.aborted || !fresh) return;
-    Object.assign(counts, { total: fresh.total, completed: fresh.completed, failed: fresh.failed });
-    const how = this.ai ? `with ${this.ai.model}` : 'locally (no API key)';
-    this.emitProgress(task, counts, 'STARTED', {
-      message: resumed
-        ? `Resumed after a restart: ${items.length} of ${counts.total} packages left, ${how}`
-        : `Describing ${counts.total} packages ${how}`,
-    });
+    const items = await this.begin(task, counts, resumed, signal);
+    if (!items) return;
 
     const queue = [...items];
     const workers = Array.from(
@@ -121,6 +112,59 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
 
     const message = this.summary(task.id, counts);
     if (this.store.finish(task.id, TaskStatus.COMPLETED, message) && !signal.aborted) {
+      this.emitProgress(task, counts, 'COMPLETED', { message });
+    }
+  }
+
+  /**
+   * QUEUED → RUNNING, then STARTED; answers the items left, or null when the task was cancelled meanwhile.
+   * `counts` takes the task's committed counts.
+   */
+  async begin(
+    task: DescriptionTaskEntity,
+    counts: TaskCounts,
+    resumed: boolean,
+    signal?: AbortSignal,
+  ): Promise<DescriptionTaskItemEntity[] | null> {
+    if (!this.store.markRunning(task.id)) return null; // cancelled before it began
+    const items = await this.store.openItems(task.id);
+    const fresh = await this.store.findTask(task.id);
+    if (signal?.aborted || !fresh) return null;
+    Object.assign(counts, { total: fresh.total, completed: fresh.completed, failed: fresh.failed });
+    const how = this.ai ? `with ${this.ai.model}` : 'locally (no API key)';
+    this.emitProgress(task, counts, 'STARTED', {
+      message: resumed
+        ? `Resumed after a restart: ${items.length} of ${counts.total} packages left, ${how}`
+        : `Describing ${counts.total} packages ${how}`,
+    });
+    return items;
+  }
+
+  /**
+   * Redis mode: one item of a running task, run as a job by whichever instance took it. An item already
+   * DONE or FAILED is never asked for again; whoever ends the last item completes the task.
+   */
+  async runItem(taskId: string, packageId: string, signal: AbortSignal): Promise<void> {
+    const task = await this.store.findTask(taskId);
+    if (!task || task.status !== TaskStatus.RUNNING || signal.aborted) return;
+    const item = (await this.store.openItems(taskId)).find((open) => open.packageId === packageId);
+    if (item) {
+      // Counts as committed now; other instances may commit meanwhile, so subscriptions keep the highest seen.
+      const counts: TaskCounts = { total: task.total, completed: task.completed, failed: task.failed };
+      await this.describeItem(task, item, counts, signal);
+      if (signal.aborted) return;
+    }
+    await this.completeIfDone(task);
+  }
+
+  /** Completes a RUNNING task whose items have all ended (each instance checks after its own commit). */
+  async completeIfDone(task: DescriptionTaskEntity): Promise<void> {
+    if ((await this.store.openItems(task.id)).length > 0) return;
+    const fresh = await this.store.findTask(task.id);
+    if (!fresh || fresh.status !== TaskStatus.RUNNING) return;
+    const counts: TaskCounts = { total: fresh.total, completed: fresh.completed, failed: fresh.failed };
+    const message = this.summary(task.id, counts);
+    if (this.store.finish(task.id, TaskStatus.COMPLETED, message)) {
       this.emitProgress(task, counts, 'COMPLETED', { message });
     }
   }

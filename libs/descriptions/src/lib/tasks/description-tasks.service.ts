@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   Injectable,
+  ServiceUnavailableException,
   NotFoundException,
   OnApplicationBootstrap,
   OnModuleInit,
@@ -19,13 +20,20 @@ import {
   type DescriptionProgressPayload,
   type SessionEvent,
 } from '../events/description-events';
+import { DescriptionItemJobs } from '../jobs/description-item-jobs.service';
 import type { DescriptionTaskEntity } from '../persistence';
 import { DescriptionRunner } from '../runner/description-runner.service';
 import { DescriptionTaskStore } from './description-task.store';
 import { progressPercent } from './task-progress';
 import { selectTaskTargets } from './task-targets';
 
-/** Starting, cancelling and finding description tasks; resuming unfinished ones at boot. */
+const QUEUE_DOWN_MESSAGE =
+  'Descriptions cannot start now: the job queue is unreachable. Try again in a moment.';
+
+/**
+ * Starting, cancelling and finding description tasks; resuming unfinished ones at boot. One process runs
+ * tasks in its DescriptionRunner; with Redis their items are jobs (DescriptionItemJobs) for any instance.
+ */
 @Injectable()
 export class DescriptionTasksService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(DescriptionTasksService.name);
@@ -39,6 +47,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
     private readonly packages: PackagesService,
     private readonly events: EventEmitter2,
     private readonly work: SessionWorkRegistry,
+    private readonly itemJobs: DescriptionItemJobs,
   ) {}
 
   onModuleInit(): void {
@@ -56,7 +65,13 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
         completed: task.completed,
         total: task.total,
       });
-      this.runner.start(task, task.startedAt !== null);
+      if (!this.itemJobs.enabled) {
+        this.runner.start(task, task.startedAt !== null);
+        continue;
+      }
+      await this.resumeAsJobs(task).catch((error: unknown) =>
+        this.logger.error({ msg: 'description task not resumed', taskId: task.id, error: String(error) }),
+      );
     }
   }
 
@@ -81,8 +96,13 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       await this.sessions.require(sessionId);
       const active = await this.store.findActive(sessionId);
       if (active) {
-        this.runner.start(active); // a no-op when it is already being worked on, as it should be
+        if (!this.itemJobs.enabled)
+          this.runner.start(active); // a no-op when already being worked on
+        else await this.resumeAsJobs(active).catch(() => undefined); // its jobs, if Redis lost them
         return active;
+      }
+      if (this.itemJobs.enabled && !(await this.itemJobs.reachable())) {
+        throw new ServiceUnavailableException(QUEUE_DOWN_MESSAGE);
       }
       const packages = await this.packages.listForSession(sessionId);
       const selection = selectTaskTargets(sessionId, packages, packageIds, regenerate);
@@ -99,6 +119,10 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       });
       this.sessions.touchNow(sessionId);
       const task = await this.requireTask(taskId);
+      if (task.status === TaskStatus.QUEUED && this.itemJobs.enabled) {
+        await this.startAsJobs(task);
+        return this.requireTask(taskId);
+      }
       if (task.status === TaskStatus.QUEUED) {
         this.runner.start(task); // marks it RUNNING synchronously, then works in the background
         return this.requireTask(taskId);
@@ -125,8 +149,40 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       if (this.store.cancel(active.id, message)) {
         this.emitProgress({ ...current, status: TaskStatus.CANCELLED }, 'CANCELLED', message);
       }
+      // Redis mode: CANCELLED is committed, so no instance starts another item; this stops those under way.
+      if (this.itemJobs.enabled) {
+        await this.itemJobs
+          .cancel(active.id)
+          .catch((error: unknown) =>
+            this.logger.error({ msg: 'cancel not published', taskId: active.id, error: String(error) }),
+          );
+      }
       return this.requireTask(active.id);
     });
+  }
+
+  /** Redis mode: RUNNING, STARTED and its item jobs; a queue that cannot be reached fails the task at once. */
+  private async startAsJobs(task: DescriptionTaskEntity): Promise<void> {
+    try {
+      await this.itemJobs.start(task);
+    } catch (error) {
+      this.logger.error({ msg: 'description task not queued', taskId: task.id, error: String(error) });
+      if (this.store.finish(task.id, TaskStatus.FAILED, QUEUE_DOWN_MESSAGE)) {
+        const failed = await this.requireTask(task.id);
+        this.emitProgress(failed, 'FAILED', QUEUE_DOWN_MESSAGE);
+      }
+      throw new ServiceUnavailableException(QUEUE_DOWN_MESSAGE);
+    }
+  }
+
+  /** Redis mode: a QUEUED task starts; a RUNNING one gets its open items queued again (existing jobs stay). */
+  private async resumeAsJobs(task: DescriptionTaskEntity): Promise<void> {
+    if (task.status === TaskStatus.QUEUED) return this.itemJobs.start(task, task.startedAt !== null);
+    const open = await this.store.openItems(task.id);
+    await this.itemJobs.requeue(
+      task,
+      open.map((item) => item.packageId),
+    );
   }
 
   private async requireTask(id: string): Promise<DescriptionTaskEntity> {
@@ -135,7 +191,11 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
     return task;
   }
 
-  private emitProgress(task: DescriptionTaskEntity, type: 'COMPLETED' | 'CANCELLED', message: string): void {
+  private emitProgress(
+    task: DescriptionTaskEntity,
+    type: 'COMPLETED' | 'CANCELLED' | 'FAILED',
+    message: string,
+  ): void {
     const payload: DescriptionProgressPayload = {
       taskId: task.id,
       type,

@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
   type OnModuleInit,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
@@ -105,7 +106,17 @@ export class MergesService implements OnModuleInit {
     // A plain INSERT: TypeORM's save() would wrap it in a transaction other requests' writes could join.
     await this.merges.insert(merge);
     this.sessions.touchNow(sessionId);
-    this.runner.enqueue(merge.id);
+    try {
+      await this.runner.enqueue(merge.id);
+    } catch (error) {
+      const message = 'The merge cannot start now: the job queue is unreachable. Try again in a moment.';
+      this.logger.error({ msg: 'merge not queued', mergeId: merge.id, error: String(error) });
+      await this.merges.update(
+        { id: merge.id },
+        { status: TaskStatus.FAILED, step: 'Failed', error: message, finishedAt: new Date() },
+      );
+      throw new ServiceUnavailableException(message);
+    }
     return merge;
   }
 
