@@ -61,8 +61,13 @@ export class DescriptionItemJobs implements OnModuleInit, BeforeApplicationShutd
   async onModuleInit(): Promise<void> {
     if (!this.jobs.enabled) return;
     const concurrency = this.options.descriptions.concurrency;
-    this.queue = this.jobs.createQueue(DESCRIPTION_ITEM_QUEUE);
-    await this.queue.setGlobalConcurrency(concurrency);
+    this.queue = this.jobs.createQueue(DESCRIPTION_ITEM_QUEUE, (queue) => {
+      queue
+        .setGlobalConcurrency(concurrency)
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'global concurrency not set', error: String(error) }),
+        );
+    });
     await this.pubSub.subscribe(
       DESCRIPTION_CANCEL_CHANNEL,
       ({ taskId }: { taskId: string }) => this.abortHere(taskId, 'cancelled'),

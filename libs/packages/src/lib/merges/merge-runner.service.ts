@@ -82,9 +82,13 @@ export class MergeRunner implements OnModuleInit, OnApplicationBootstrap {
   private async run(mergeId: string): Promise<void> {
     const merge = await this.merges.findOneBy({ id: mergeId });
     if (!merge || !ACTIVE_TASK_STATUSES.includes(merge.status)) return;
-    if (merge.status === TaskStatus.RUNNING) {
-      this.logger.log({ msg: 'merge starts over', mergeId, sessionId: merge.sessionId });
-    }
+    // RUNNING here means a run was cut short (a restart, or a dead instance): it starts over.
+    const startsOver = merge.status === TaskStatus.RUNNING;
+    this.logger.log({
+      msg: startsOver ? 'merge starts over' : 'merge running',
+      mergeId,
+      sessionId: merge.sessionId,
+    });
     let lastWrite = Promise.resolve();
     try {
       await this.update(merge, {

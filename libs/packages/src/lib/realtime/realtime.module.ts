@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { PubSub } from 'graphql-subscriptions';
+import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { RedisConnections } from '../redis/redis-connections';
 import { PrefixedRedisPubSub } from './prefixed-redis-pubsub';
 
@@ -9,20 +11,22 @@ import { PrefixedRedisPubSub } from './prefixed-redis-pubsub';
  * subscriber on any instance hears every instance's events.
  */
 export const PUB_SUB = Symbol('PUB_SUB');
+const SUBSCRIBER_READY_WAIT_MS = 10_000;
 
 @Global()
 @Module({
   providers: [
     {
       provide: PUB_SUB,
-      useFactory: (redis: RedisConnections) =>
-        redis.settings
-          ? new PrefixedRedisPubSub(redis.settings.keyPrefix, {
-              publisher: redis.connect('pubsub-publisher'),
-              // ioredis subscribes again by itself after a reconnect.
-              subscriber: redis.connect('pubsub-subscriber'),
-            })
-          : new PubSub(),
+      useFactory: async (redis: RedisConnections): Promise<PubSubEngine> => {
+        if (!redis.settings) return new PubSub();
+        const publisher = redis.connect('pubsub-publisher');
+        // ioredis subscribes again by itself after a reconnect; a SUBSCRIBE sent before the first ready
+        // can be lost, so the first subscriptions (made at start-up) wait for it, up to a bound.
+        const subscriber = redis.connect('pubsub-subscriber');
+        await Promise.race([once(subscriber, 'ready'), delay(SUBSCRIBER_READY_WAIT_MS)]);
+        return new PrefixedRedisPubSub(redis.settings.keyPrefix, { publisher, subscriber });
+      },
       inject: [RedisConnections],
     },
   ],

@@ -40,16 +40,19 @@ export class JobQueueFactory implements BeforeApplicationShutdown {
   }
 
   /** Producers fail at once while Redis is down (no offline queue), so a request gets a clear error. */
-  createQueue(name: string): Queue {
+  createQueue(name: string, onReady?: (queue: Queue) => void): Queue {
     const settings = this.requireSettings();
+    const connection = this.connections.connect(`${name}-queue`, { enableOfflineQueue: false });
     const queue = new Queue(name, {
-      connection: this.connections.connect(`${name}-queue`, { enableOfflineQueue: false }),
+      connection,
       prefix: settings.keyPrefix,
       defaultJobOptions: JOB_OPTIONS,
     });
     queue.on('error', (error) =>
       this.logger.debug({ msg: 'job queue error', queue: name, error: error.message }),
     );
+    // Also after every reconnect: a Redis that restarted empty has lost the queue's settings.
+    if (onReady) connection.on('ready', () => onReady(queue));
     this.queues.push(queue);
     return queue;
   }

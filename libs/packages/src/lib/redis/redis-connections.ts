@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
+import { once } from 'node:events';
 import { REDIS_SETTINGS, type RedisSettings } from './redis-settings';
 
 const PING_TIMEOUT_MS = 1000;
@@ -48,7 +49,8 @@ export class RedisConnections implements OnApplicationShutdown {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        client.ping(),
+        // A new client (or one reconnecting) may get ready within the second.
+        (client.status === 'ready' ? Promise.resolve() : once(client, 'ready')).then(() => client.ping()),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('no answer within 1 s')), PING_TIMEOUT_MS);
         }),
