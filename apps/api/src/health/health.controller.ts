@@ -25,7 +25,7 @@ export class HealthController {
   /** 200 when the database can write and free space is above the floor; 503 "degraded" with the reasons. */
   @Get()
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
-    const databaseProblem = this.database.problem();
+    const databaseProblem = await this.database.problem();
     let storage = 'ok';
     let freeBytes: number | null = null;
     try {

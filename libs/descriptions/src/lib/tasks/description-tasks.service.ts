@@ -43,7 +43,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
 
   onModuleInit(): void {
     // Retention never deletes a session whose description task is QUEUED or RUNNING.
-    this.work.register((sessionId) => this.store.hasActive(sessionId));
+    this.work.registerCondition(DescriptionTaskStore.ACTIVE_TASK_CONDITION);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,7 +56,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
         completed: task.completed,
         total: task.total,
       });
-      this.runner.start(task, task.startedAt !== null);
+      void this.runner.start(task, task.startedAt !== null);
     }
   }
 
@@ -81,7 +81,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       await this.sessions.require(sessionId);
       const active = await this.store.findActive(sessionId);
       if (active) {
-        this.runner.start(active); // a no-op when it is already being worked on, as it should be
+        await this.runner.start(active); // a no-op when it is already being worked on, as it should be
         return active;
       }
       const packages = await this.packages.listForSession(sessionId);
@@ -91,16 +91,16 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
           ? new NotFoundException(selection.message)
           : new BadRequestException(selection.message);
       }
-      const { taskId } = this.store.createTask({
+      const { taskId } = await this.store.createTask({
         sessionId,
         packageIds: selection.packageIds,
         regenerate,
         emptyMessage: `Nothing to describe: ${selection.skippedManual} packages keep their hand-written descriptions (use regenerate to replace them)`,
       });
-      this.sessions.touchNow(sessionId);
+      await this.sessions.touch(sessionId);
       const task = await this.requireTask(taskId);
       if (task.status === TaskStatus.QUEUED) {
-        this.runner.start(task); // marks it RUNNING synchronously, then works in the background
+        await this.runner.start(task); // resolves once the task is marked RUNNING; works in the background
         return this.requireTask(taskId);
       }
       this.emitProgress(task, 'COMPLETED', task.message ?? 'Nothing to describe');
@@ -122,7 +122,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       this.runner.cancel(active.id);
       const current = await this.requireTask(active.id);
       const message = `Cancelled after ${current.completed + current.failed} of ${current.total} packages`;
-      if (this.store.cancel(active.id, message)) {
+      if (await this.store.cancel(active.id, message)) {
         this.emitProgress({ ...current, status: TaskStatus.CANCELLED }, 'CANCELLED', message);
       }
       return this.requireTask(active.id);

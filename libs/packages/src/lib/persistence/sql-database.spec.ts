@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PACKAGES_ENTITIES, PackageEntity, SessionEntity } from '../../index';
-import { SqliteConnection } from './sqlite-connection';
+import { type SqlDatabase, sqlDatabaseFor } from './sql-database';
 
-describe('SqliteConnection.insert', () => {
+describe('SqlDatabase.insert on SQLite', () => {
   let dir: string;
   let dataSource: DataSource;
-  let sqlite: SqliteConnection;
+  let sqlite: SqlDatabase;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'scorm-sqlite-insert-'));
@@ -20,7 +20,7 @@ describe('SqliteConnection.insert', () => {
       synchronize: true,
     });
     await dataSource.initialize();
-    sqlite = new SqliteConnection(dataSource);
+    sqlite = sqlDatabaseFor(dataSource);
     await dataSource
       .getRepository(SessionEntity)
       .insert({ id: 's1', createdAt: new Date(), updatedAt: null });
@@ -52,7 +52,7 @@ describe('SqliteConnection.insert', () => {
       warnings: ['A "quoted" warning'],
       error: null,
     });
-    sqlite.insert(PackageEntity, entity);
+    await sqlite.insert(PackageEntity, entity);
     // The create date is set on the entity, as TypeORM's insert would have done.
     expect(entity.createdAt).toBeInstanceOf(Date);
     const stored = await packages.findOneByOrFail({ id: 'p1' });
@@ -73,13 +73,13 @@ describe('SqliteConnection.insert', () => {
     });
 
   it('leaves unset columns to their database defaults', async () => {
-    sqlite.insert(PackageEntity, minimalPackage('p2', 's1'));
+    await sqlite.insert(PackageEntity, minimalPackage('p2', 's1'));
     const stored = await dataSource.getRepository(PackageEntity).findOneByOrFail({ id: 'p2' });
     expect(stored).toMatchObject({ scoCount: 0, description: '', descriptionSource: 'LOCAL', error: null });
   });
 
-  it('fails like any INSERT when a constraint is broken', () => {
-    expect(() => sqlite.insert(PackageEntity, minimalPackage('p3', 'no-such-session'))).toThrow(
+  it('fails like any INSERT when a constraint is broken', async () => {
+    await expect(sqlite.insert(PackageEntity, minimalPackage('p3', 'no-such-session'))).rejects.toThrow(
       /FOREIGN KEY/,
     );
   });
