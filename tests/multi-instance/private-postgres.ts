@@ -1,12 +1,22 @@
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const BIN = process.env['POSTGRES_BIN'] ?? '/usr/lib/postgresql/15/bin';
+
+/** POSTGRES_BIN, else the newest Debian PostgreSQL's bin folder. */
+function postgresBin(): string {
+  if (process.env['POSTGRES_BIN']) return process.env['POSTGRES_BIN'];
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
+  if (versions.length === 0) {
+    throw new Error(`No PostgreSQL server under ${root}: install Debian's postgresql or set POSTGRES_BIN`);
+  }
+  return join(root, String(Math.max(...versions.map(Number))), 'bin');
+}
 
 /** A PostgreSQL server of the test's own, in a temporary folder, that the test may stop and start. */
 export interface PrivatePostgres {
@@ -24,6 +34,7 @@ export interface PrivatePostgres {
  * the `postgres` user and its commands run through runuser.
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'scorm-private-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -32,7 +43,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   const pg = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(BIN, tool), ...args]) : run(join(BIN, tool), args);
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
   const port = await freePort();
   const data = join(dir, 'data');
   try {
@@ -40,7 +51,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(
-      `initdb from ${BIN} failed (set POSTGRES_BIN to PostgreSQL's bin folder): ${String(error)}`,
+      `initdb from ${bin} failed (set POSTGRES_BIN to PostgreSQL's bin folder): ${String(error)}`,
     );
   }
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
