@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { DescriptionSettings } from '../api-e2e/description-test-kit';
 import { startApiServer, type ApiServer } from '../support/api-server';
 import type { OpenAiTestServer } from '../support/openai-test-server';
-import { freshKeyPrefix, TEST_REDIS_URL } from './redis-kit';
+import { createTestDatabase, TEST_REDIS_URL } from './multi-instance-kit';
+import { freshKeyPrefix } from './redis-kit';
 
 export interface ClusterOptions {
   /** Names the temporary folder and the Redis key prefix. */
@@ -16,7 +17,10 @@ export interface ClusterOptions {
   stalledAfterMs?: number;
 }
 
-/** N server processes on one database, one Redis (under a fresh key prefix) and one shared DATA_DIR. */
+/**
+ * N server processes on a fresh PostgreSQL database, one Redis (under a fresh key prefix) and one shared
+ * DATA_DIR, started one after the other, with more to start later (in place of a killed one, say).
+ */
 export interface Cluster {
   instances: ApiServer[];
   dataDir: string;
@@ -48,7 +52,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       jobs: { stalledAfterMs: options.stalledAfterMs ?? 30_000 },
     }),
   );
-  const database = await freshDatabase(options.name);
+  const database = await createTestDatabase();
   const env: Record<string, string> = {
     CONFIG_FILE: configFile,
     DATABASE_URL: database.url,
@@ -76,13 +80,5 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       await database.drop();
       rmSync(work, { recursive: true, force: true });
     },
-  };
-}
-
-/** The database every instance of a cluster shares. */
-async function freshDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  return {
-    url: process.env['TEST_DATABASE_URL'] ?? `postgres://postgres@127.0.0.1:5432/${name}`,
-    drop: async () => undefined,
   };
 }

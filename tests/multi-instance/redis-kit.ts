@@ -2,9 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 
-/** The Redis the suite shares (each test under its own key prefix): TEST_REDIS_URL, else the local one. */
-export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
 /** A key prefix no other test or developer uses. */
 export function freshKeyPrefix(name: string): string {
   return `test-${name}-${randomBytes(4).toString('hex')}`;

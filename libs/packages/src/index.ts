@@ -35,7 +35,13 @@ export { DESCRIPTION_SOURCES, type DescriptionSourceValue } from './lib/packages
 export { MergesService } from './lib/merges/merges.service';
 export { MergeModel, MergeProgressModel, MergedModuleModel } from './lib/merges/models/merge.model';
 export { subscribeChecked } from './lib/realtime/attached-subscription';
-export { SqliteConnection } from './lib/persistence/sqlite-connection';
+export {
+  sqlDatabaseFor,
+  type SqlDatabase,
+  type SqlDialect,
+  type SqlExecutor,
+} from './lib/persistence/sql-database';
+export { usePostgresColumnTypes } from './lib/persistence/dialect-column-types';
 export { RedisConnections } from './lib/redis/redis-connections';
 export { REDIS_SETTINGS, type RedisSettings } from './lib/redis/redis-settings';
 export { JobQueueFactory, JobQueueUnavailableError } from './lib/redis/job-queue.factory';

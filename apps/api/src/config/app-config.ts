@@ -27,9 +27,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env['OPENAI_API_KEY'] !== undefined) config.openai.apiKey = env['OPENAI_API_KEY'];
   if (env['OPENAI_BASE_URL'] !== undefined) config.openai.baseURL = env['OPENAI_BASE_URL'];
   if (env['OPENAI_MODEL']) config.openai.model = env['OPENAI_MODEL'];
+  if (env['DATABASE_URL'] !== undefined) config.server.databaseUrl = env['DATABASE_URL'];
+  config.server.databaseUrl = checkDatabaseUrl(config.server.databaseUrl);
   config.server.dataDir = resolve(config.server.dataDir);
   config.redisUrl = env['REDIS_URL'] || null;
-  if (config.redisUrl && !env['DATABASE_URL']) {
+  if (config.redisUrl && !config.server.databaseUrl) {
     throw new Error(
       'REDIS_URL needs DATABASE_URL: several instances must share one PostgreSQL database, and the embedded SQLite file cannot be shared. Set DATABASE_URL=postgres://…, or unset REDIS_URL for one process.',
     );
@@ -54,6 +56,16 @@ function readConfigFile(path: string): DeepPartial<AppConfig> {
   } catch (error) {
     throw new Error(`CONFIG_FILE ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Empty selects the embedded SQLite file; anything else must name a PostgreSQL database. */
+function checkDatabaseUrl(value: string): string {
+  const url = value.trim();
+  if (url === '' || /^postgres(ql)?:\/\/./.test(url)) return url;
+  throw new Error(
+    'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), ' +
+      'or unset for the embedded SQLite database in DATA_DIR',
+  );
 }
 
 function parsePort(value: string): number {

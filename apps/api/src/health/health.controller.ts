@@ -31,7 +31,7 @@ export class HealthController {
    */
   @Get()
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
-    const databaseProblem = this.database.problem();
+    const databaseProblem = await this.database.problem();
     let storage = 'ok';
     let freeBytes: number | null = null;
     try {

@@ -61,19 +61,28 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     return this.running.has(taskId);
   }
 
-  /** Works on the task in the background; a task already being worked on is left alone. */
-  start(task: DescriptionTaskEntity, resumed = false): void {
-    if (this.running.has(task.id) || this.stopping) return;
+  /**
+   * Works on the task in the background; a task already being worked on is left alone. Resolves once the
+   * task is marked RUNNING (or found cancelled), before any package is described.
+   */
+  start(task: DescriptionTaskEntity, resumed = false): Promise<void> {
+    if (this.running.has(task.id) || this.stopping) return Promise.resolve();
     const controller = new AbortController();
     const counts: TaskCounts = { total: task.total, completed: task.completed, failed: task.failed };
-    const done = this.run(task, counts, controller.signal, resumed)
-      .catch((error: unknown) => {
-        this.failTask(task, counts, error, controller.signal);
+    let markedRunning!: () => void;
+    const started = new Promise<void>((resolve) => (markedRunning = resolve));
+    const done = this.run(task, counts, controller.signal, resumed, markedRunning)
+      .catch(async (error: unknown) => {
+        await this.failTask(task, counts, error, controller.signal);
         // The other workers of this task stop too: nothing more is committed or emitted after FAILED.
         controller.abort(new TaskStoppedError('failed'));
       })
-      .finally(() => this.running.delete(task.id));
+      .finally(() => {
+        this.running.delete(task.id);
+        markedRunning();
+      });
     this.running.set(task.id, { controller, done });
+    return started;
   }
 
   /** Aborts requests in flight and queued work; from here on nothing is committed or emitted for the task. */
@@ -94,8 +103,9 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     counts: TaskCounts,
     signal: AbortSignal,
     resumed: boolean,
+    markedRunning: () => void,
   ): Promise<void> {
-    const items = await this.begin(task, counts, resumed, signal);
+    const items = await this.begin(task, counts, resumed, signal, markedRunning);
     if (!items) return;
 
     const queue = [...items];
@@ -110,8 +120,8 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     await Promise.all(workers);
     if (signal.aborted) return;
 
-    const message = this.summary(task.id, counts);
-    if (this.store.finish(task.id, TaskStatus.COMPLETED, message) && !signal.aborted) {
+    const message = await this.summary(task.id, counts);
+    if ((await this.store.finish(task.id, TaskStatus.COMPLETED, message)) && !signal.aborted) {
       this.emitProgress(task, counts, 'COMPLETED', { message });
     }
   }
@@ -125,8 +135,11 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     counts: TaskCounts,
     resumed: boolean,
     signal?: AbortSignal,
+    markedRunning?: () => void,
   ): Promise<DescriptionTaskItemEntity[] | null> {
-    if (!this.store.markRunning(task.id)) return null; // cancelled before it began
+    const running = await this.store.markRunning(task.id);
+    markedRunning?.();
+    if (!running) return null; // cancelled before it began
     const items = await this.store.openItems(task.id);
     const fresh = await this.store.findTask(task.id);
     if (signal?.aborted || !fresh) return null;
@@ -163,8 +176,8 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     const fresh = await this.store.findTask(task.id);
     if (!fresh || fresh.status !== TaskStatus.RUNNING) return;
     const counts: TaskCounts = { total: fresh.total, completed: fresh.completed, failed: fresh.failed };
-    const message = this.summary(task.id, counts);
-    if (this.store.finish(task.id, TaskStatus.COMPLETED, message)) {
+    const message = await this.summary(task.id, counts);
+    if (await this.store.finish(task.id, TaskStatus.COMPLETED, message)) {
       this.emitProgress(task, counts, 'COMPLETED', { message });
     }
   }
@@ -178,7 +191,12 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     const pkg = await this.packages.findById(item.packageId);
     if (signal.aborted) return;
     if (!pkg) {
-      this.store.failItem(task.id, item.packageId, 'The package was removed before it was described');
+      const counted = await this.store.failItem(
+        task.id,
+        item.packageId,
+        'The package was removed before it was described',
+      );
+      if (!counted || signal.aborted) return;
       counts.failed++;
       this.emitProgress(task, counts, 'PROGRESS', {
         message: 'A removed package was skipped',
@@ -186,7 +204,7 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
       });
       return;
     }
-    this.store.markItemRunning(task.id, pkg.id);
+    await this.store.markItemRunning(task.id, pkg.id);
 
     let result: GeneratedDescription;
     try {
@@ -222,7 +240,12 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
         packageId: pkg.id,
         error: String(error),
       });
-      this.store.failItem(task.id, pkg.id, `Could not be described: ${(error as Error)?.message ?? error}`);
+      const counted = await this.store.failItem(
+        task.id,
+        pkg.id,
+        `Could not be described: ${(error as Error)?.message ?? error}`,
+      );
+      if (!counted || signal.aborted) return;
       counts.failed++;
       this.emitProgress(task, counts, 'PROGRESS', {
         message: `Could not describe "${pkg.title}"`,
@@ -231,9 +254,11 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
       return;
     }
 
-    // From here to the last emit everything is synchronous: a cancel cannot slip in between.
     if (signal.aborted) return; // cancelled while the answer was on its way: not kept, not published
-    const commit = this.store.commitItem(task.id, pkg.id, result, task.regenerate);
+    // The commit writes nothing once the task is cancelled in the database (by any instance), and from
+    // the commit to the last emit everything is synchronous: a cancel cannot slip in between.
+    const commit = await this.store.commitItem(task.id, pkg.id, result, task.regenerate);
+    if (commit.outcome === 'task-stopped' || signal.aborted) return;
     if (commit.outcome === 'package-gone') {
       counts.failed++;
       this.emitProgress(task, counts, 'PROGRESS', {
@@ -266,12 +291,12 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     });
   }
 
-  private failTask(
+  private async failTask(
     task: DescriptionTaskEntity,
     counts: TaskCounts,
     error: unknown,
     signal: AbortSignal,
-  ): void {
+  ): Promise<void> {
     if (signal.aborted) return;
     this.logger.error({
       msg: 'description task failed',
@@ -280,7 +305,7 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     });
     const message = `Stopped by an error: ${(error as Error)?.message ?? error}`;
     try {
-      if (this.store.finish(task.id, TaskStatus.FAILED, message)) {
+      if (await this.store.finish(task.id, TaskStatus.FAILED, message)) {
         this.emitProgress(task, counts, 'FAILED', { message, status: TaskStatus.FAILED });
       }
     } catch (writeError) {
@@ -288,8 +313,8 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     }
   }
 
-  private summary(taskId: string, counts: TaskCounts): string {
-    const by = this.store.sourceCounts(taskId);
+  private async summary(taskId: string, counts: TaskCounts): Promise<string> {
+    const by = await this.store.sourceCounts(taskId);
     const parts = [
       by.ai && `${by.ai} by AI`,
       by.cache && `${by.cache} from the cache`,

@@ -52,7 +52,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
 
   onModuleInit(): void {
     // Retention never deletes a session whose description task is QUEUED or RUNNING.
-    this.work.register((sessionId) => this.store.hasActive(sessionId));
+    this.work.registerCondition(DescriptionTaskStore.ACTIVE_TASK_CONDITION);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,7 +66,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
         total: task.total,
       });
       if (!this.itemJobs.enabled) {
-        this.runner.start(task, task.startedAt !== null);
+        void this.runner.start(task, task.startedAt !== null);
         continue;
       }
       await this.resumeAsJobs(task).catch((error: unknown) =>
@@ -97,7 +97,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       const active = await this.store.findActive(sessionId);
       if (active) {
         if (!this.itemJobs.enabled)
-          this.runner.start(active); // a no-op when already being worked on
+          await this.runner.start(active); // a no-op when it is already being worked on, as it should be
         else await this.resumeAsJobs(active).catch(() => undefined); // its jobs, if Redis lost them
         return active;
       }
@@ -111,20 +111,20 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
           ? new NotFoundException(selection.message)
           : new BadRequestException(selection.message);
       }
-      const { taskId } = this.store.createTask({
+      const { taskId } = await this.store.createTask({
         sessionId,
         packageIds: selection.packageIds,
         regenerate,
         emptyMessage: `Nothing to describe: ${selection.skippedManual} packages keep their hand-written descriptions (use regenerate to replace them)`,
       });
-      this.sessions.touchNow(sessionId);
+      await this.sessions.touch(sessionId);
       const task = await this.requireTask(taskId);
       if (task.status === TaskStatus.QUEUED && this.itemJobs.enabled) {
         await this.startAsJobs(task);
         return this.requireTask(taskId);
       }
       if (task.status === TaskStatus.QUEUED) {
-        this.runner.start(task); // marks it RUNNING synchronously, then works in the background
+        await this.runner.start(task); // resolves once the task is marked RUNNING; works in the background
         return this.requireTask(taskId);
       }
       this.emitProgress(task, 'COMPLETED', task.message ?? 'Nothing to describe');
@@ -146,7 +146,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       this.runner.cancel(active.id);
       const current = await this.requireTask(active.id);
       const message = `Cancelled after ${current.completed + current.failed} of ${current.total} packages`;
-      if (this.store.cancel(active.id, message)) {
+      if (await this.store.cancel(active.id, message)) {
         this.emitProgress({ ...current, status: TaskStatus.CANCELLED }, 'CANCELLED', message);
       }
       // Redis mode: CANCELLED is committed, so no instance starts another item; this stops those under way.
@@ -167,7 +167,7 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       await this.itemJobs.start(task);
     } catch (error) {
       this.logger.error({ msg: 'description task not queued', taskId: task.id, error: String(error) });
-      if (this.store.finish(task.id, TaskStatus.FAILED, QUEUE_DOWN_MESSAGE)) {
+      if (await this.store.finish(task.id, TaskStatus.FAILED, QUEUE_DOWN_MESSAGE)) {
         const failed = await this.requireTask(task.id);
         this.emitProgress(failed, 'FAILED', QUEUE_DOWN_MESSAGE);
       }
