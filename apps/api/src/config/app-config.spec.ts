@@ -60,4 +60,14 @@ describe('loadAppConfig', () => {
       /or unset for the embedded SQLite database/,
     );
   });
+
+  it('selects Redis with REDIS_URL, and refuses it without DATABASE_URL: a SQLite file cannot be shared', () => {
+    expect(loadAppConfig({}).redisUrl).toBeNull();
+    expect(loadAppConfig({}).jobs.stalledAfterMs).toBe(30000);
+    const both = loadAppConfig({ DATABASE_URL: 'postgres://db/scorm', REDIS_URL: 'redis://cache:6379' });
+    expect(both.redisUrl).toBe('redis://cache:6379');
+    expect(() => loadAppConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(
+      /REDIS_URL needs DATABASE_URL: .*SQLite file cannot be shared/,
+    );
+  });
 });
