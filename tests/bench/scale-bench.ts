@@ -35,11 +35,16 @@ interface Setup {
   name: string;
   instances: number;
   shared: boolean;
+  /** PostgreSQL without Redis (SCALE_POSTGRES_ONLY=1 adds it): tells the database's share from Redis's. */
+  postgresOnly?: boolean;
 }
 const SETUPS: Setup[] = [
   { name: '(a) 1 × SQLite', instances: 1, shared: false },
   { name: '(b) 1 × PostgreSQL + Redis', instances: 1, shared: true },
   { name: '(c) 2 × PostgreSQL + Redis', instances: 2, shared: true },
+  ...(process.env['SCALE_POSTGRES_ONLY'] === '1'
+    ? [{ name: '(d) 1 × PostgreSQL, no Redis', instances: 1, shared: true, postgresOnly: true }]
+    : []),
 ];
 
 interface Result {
@@ -71,7 +76,7 @@ async function runSetup(setup: Setup, openaiUrl: string, run: string): Promise<R
   if (setup.shared) {
     database = await createTestDatabase();
     env['DATABASE_URL'] = database.url;
-    env['REDIS_URL'] = TEST_REDIS_URL;
+    if (!setup.postgresOnly) env['REDIS_URL'] = TEST_REDIS_URL;
   }
   const servers: ApiServer[] = [];
   try {
