@@ -2,8 +2,14 @@ import { buildScorm12Package, buildScorm2004Package } from '@scorm-merge/scorm/t
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  createSessionWithPackages,
+  startDescriptions,
+  waitForTaskEnd,
+} from '../api-e2e/description-test-kit';
 import { graphqlOk, SESSION_FIELDS, uploadPackages } from '../support/api-client';
 import type { ApiServer } from '../support/api-server';
+import { startOpenAiTestServer, type OpenAiTestServer } from '../support/openai-test-server';
 import { createTestDatabase, startInstances, stopAll, type TestDatabase } from './multi-instance-kit';
 
 interface SessionView {
@@ -18,15 +24,23 @@ describe('two instances on one PostgreSQL database and one DATA_DIR', () => {
   let database: TestDatabase;
   let a: ApiServer;
   let b: ApiServer;
+  let openai: OpenAiTestServer;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'scorm-multi-shared-'));
     database = await createTestDatabase();
-    [a, b] = await startInstances(2, { dataDir: join(work, 'data'), databaseUrl: database.url });
+    // Answers slow enough that a task is still running when the other instance is asked.
+    openai = await startOpenAiTestServer({ latencyMs: 300 });
+    [a, b] = await startInstances(2, {
+      dataDir: join(work, 'data'),
+      databaseUrl: database.url,
+      env: { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: openai.url, OPENAI_MODEL: 'gpt-test' },
+    });
   });
 
   afterAll(async () => {
     await stopAll([a, b]);
+    await openai?.close();
     await database?.drop();
     rmSync(work, { recursive: true, force: true });
   });
@@ -58,5 +72,23 @@ describe('two instances on one PostgreSQL database and one DATA_DIR', () => {
     );
     const onA = (await graphqlOk<{ session: SessionView }>(a.url, SESSION, { id: createSession.id })).session;
     expect(onA.packages.map((p) => p.title)).toEqual(['Fire Drill', 'Safety Basics']);
+  });
+
+  it('make one description task when A and B are asked to start it at the same moment', async () => {
+    const titles = Array.from({ length: 4 }, (_, i) => `Raced Course ${i + 1}`);
+    const { sessionId } = await createSessionWithPackages(a.url, titles);
+    const [fromA, fromB] = await Promise.all([
+      startDescriptions(a.url, sessionId),
+      startDescriptions(b.url, sessionId),
+    ]);
+    expect(fromB.id).toBe(fromA.id);
+    const ended = await waitForTaskEnd(b.url, sessionId);
+    // Worked on once: counted once per package, never past the total.
+    expect(ended).toMatchObject({ id: fromA.id, status: 'COMPLETED', total: 4, completed: 4, failed: 0 });
+    for (const title of titles) expect(openai.stats.byTitle[title]).toBe(1);
+    const tasks = await database.query('SELECT "id" FROM "description_task" WHERE "sessionId" = $1', [
+      sessionId,
+    ]);
+    expect(tasks).toHaveLength(1);
   });
 });

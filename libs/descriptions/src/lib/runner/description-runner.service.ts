@@ -137,9 +137,9 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     signal?: AbortSignal,
     markedRunning?: () => void,
   ): Promise<DescriptionTaskItemEntity[] | null> {
-    const running = await this.store.markRunning(task.id);
+    const running = await this.store.markRunning(task.id, resumed);
     markedRunning?.();
-    if (!running) return null; // cancelled before it began
+    if (!running) return null; // cancelled before it began, or claimed by another runner
     const items = await this.store.openItems(task.id);
     const fresh = await this.store.findTask(task.id);
     if (signal?.aborted || !fresh) return null;

@@ -151,10 +151,14 @@ export class DescriptionTaskStore {
     });
   }
 
-  /** QUEUED → RUNNING (or RUNNING again after a restart). False when the task was cancelled meanwhile. */
-  async markRunning(taskId: string): Promise<boolean> {
+  /**
+   * QUEUED → RUNNING, or RUNNING again when `resumed` after a restart. False when the task was cancelled
+   * meanwhile, or (not resumed) when another runner, in this process or another instance, claimed it first.
+   */
+  async markRunning(taskId: string, resumed: boolean): Promise<boolean> {
+    const from = resumed ? ACTIVE : `('QUEUED')`;
     const changed = await this.db.run(
-      `UPDATE "description_task" SET "status" = 'RUNNING', "startedAt" = COALESCE("startedAt", ?) WHERE "id" = ? AND "status" IN ${ACTIVE}`,
+      `UPDATE "description_task" SET "status" = 'RUNNING', "startedAt" = COALESCE("startedAt", ?) WHERE "id" = ? AND "status" IN ${from}`,
       this.db.timestamp(new Date()),
       taskId,
     );

@@ -111,12 +111,14 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
           ? new NotFoundException(selection.message)
           : new BadRequestException(selection.message);
       }
-      const { taskId } = await this.store.createTask({
+      const { taskId, created } = await this.store.createTask({
         sessionId,
         packageIds: selection.packageIds,
         regenerate,
         emptyMessage: `Nothing to describe: ${selection.skippedManual} packages keep their hand-written descriptions (use regenerate to replace them)`,
       });
+      // Another instance's start won the race: its task is the answer, and its runner works on it.
+      if (!created) return this.requireTask(taskId);
       await this.sessions.touch(sessionId);
       const task = await this.requireTask(taskId);
       if (task.status === TaskStatus.QUEUED && this.itemJobs.enabled) {
