@@ -4,13 +4,13 @@ import { APP_FILTER, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DESCRIPTIONS_ENTITIES, DescriptionsModule } from '@scorm-merge/descriptions';
+import { DescriptionsModule } from '@scorm-merge/descriptions';
 import {
   MergesModule,
-  PACKAGES_ENTITIES,
   PackagesConfigModule,
   PackagesModule,
   RealtimeModule,
+  RedisModule,
   RetentionModule,
   SessionsModule,
   StorageModule,
@@ -19,7 +19,7 @@ import {
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config/app-config';
-import { MIGRATIONS } from './database/migrations';
+import { postgresOptions, sqliteOptions, startPostgres } from './database/database-options';
 import { WalCheckpointService } from './database/wal-checkpoint.service';
 import { RestExceptionFilter } from './errors/rest-exception.filter';
 import { graphqlHardening } from './graphql/graphql-hardening';
@@ -28,8 +28,6 @@ import { DatabaseWriteProbe } from './health/database-write-probe';
 import { ExplorerModule } from './explorer/explorer.module';
 import { HealthController } from './health/health.controller';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
-
-export const DATABASE_FILE = 'scorm-merge.sqlite';
 
 /** The worker bundled beside main.js; absent when the sources run unbundled (unit tests). */
 function builtInspectionWorker(): string | undefined {
@@ -43,25 +41,28 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     mkdirSync(config.server.dataDir, { recursive: true });
     const graphql = graphqlHardening(config);
+    const postgresUrl = config.server.databaseUrl;
     return {
       module: AppModule,
       imports: [
         EventEmitterModule.forRoot(),
+        RedisModule.forRoot(
+          config.redisUrl
+            ? {
+                url: config.redisUrl,
+                keyPrefix: config.redis.keyPrefix,
+                stalledAfterMs: config.jobs.stalledAfterMs,
+              }
+            : null,
+        ),
         RealtimeModule,
-        TypeOrmModule.forRoot({
-          type: 'better-sqlite3',
-          database: join(config.server.dataDir, DATABASE_FILE),
-          enableWAL: true,
-          // WAL with synchronous=NORMAL survives a killed process; only an OS crash can lose the last commits.
-          prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-            db.pragma('synchronous = NORMAL');
-            db.pragma('busy_timeout = 5000');
-          },
-          entities: [...PACKAGES_ENTITIES, ...DESCRIPTIONS_ENTITIES],
-          migrations: MIGRATIONS,
-          migrationsRun: true,
-          synchronize: false,
-        }),
+        // DATABASE_URL selects PostgreSQL; without it, the embedded SQLite file in DATA_DIR.
+        postgresUrl
+          ? TypeOrmModule.forRootAsync({
+              useFactory: () => postgresOptions(postgresUrl),
+              dataSourceFactory: (options) => startPostgres(options as Parameters<typeof startPostgres>[0]),
+            })
+          : TypeOrmModule.forRoot(sqliteOptions(config.server.dataDir)),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
@@ -88,12 +89,13 @@ export class AppModule {
         StorageModule,
         RetentionModule,
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
-        RateLimitsModule.forRoot(config.rateLimits),
+        RateLimitsModule.forRoot(config.rateLimits, config.redisUrl !== null),
         ExplorerModule.forRoot(config.explorer),
       ],
       controllers: [HealthController],
       providers: [
-        WalCheckpointService,
+        // SQLite only: PostgreSQL checkpoints itself.
+        ...(postgresUrl ? [] : [WalCheckpointService]),
         {
           provide: APP_FILTER,
           useFactory: (adapterHost: HttpAdapterHost) =>

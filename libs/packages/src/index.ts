@@ -9,6 +9,7 @@ import { SessionsResolver } from './lib/sessions/sessions.resolver';
 // Nest feature modules, in the order a request meets them.
 export { PackagesConfigModule } from './lib/packages-config.module';
 export type { PackagesOptions } from './lib/packages-options';
+export { RedisModule } from './lib/redis/redis.module';
 export { RealtimeModule, PUB_SUB } from './lib/realtime/realtime.module';
 export { SessionsModule } from './lib/sessions/sessions.module';
 export { UploadModule } from './lib/upload/upload.module';
@@ -34,7 +35,16 @@ export { DESCRIPTION_SOURCES, type DescriptionSourceValue } from './lib/packages
 export { MergesService } from './lib/merges/merges.service';
 export { MergeModel, MergeProgressModel, MergedModuleModel } from './lib/merges/models/merge.model';
 export { subscribeChecked } from './lib/realtime/attached-subscription';
-export { SqliteConnection } from './lib/persistence/sqlite-connection';
+export {
+  sqlDatabaseFor,
+  type SqlDatabase,
+  type SqlDialect,
+  type SqlExecutor,
+} from './lib/persistence/sql-database';
+export { usePostgresColumnTypes } from './lib/persistence/dialect-column-types';
+export { RedisConnections } from './lib/redis/redis-connections';
+export { REDIS_SETTINGS, type RedisSettings } from './lib/redis/redis-settings';
+export { JobQueueFactory, JobQueueUnavailableError } from './lib/redis/job-queue.factory';
 export { KeyedLock } from './lib/shared/keyed-lock';
 export { TaskStatus, ACTIVE_TASK_STATUSES } from './lib/shared/task-status';
 export { MergeEntity, PackageEntity, SessionEntity };

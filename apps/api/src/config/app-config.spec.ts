@@ -42,4 +42,32 @@ describe('loadAppConfig', () => {
     writeFileSync(join(dir, 'bad.json'), '{ not json');
     expect(() => loadAppConfig({ CONFIG_FILE: join(dir, 'bad.json') })).toThrow(/not valid JSON/);
   });
+
+  it('selects the embedded SQLite database without DATABASE_URL, PostgreSQL with a postgres:// one', () => {
+    expect(loadAppConfig({}).server.databaseUrl).toBe('');
+    const url = 'postgres://app:secret@db.internal:5432/scorm';
+    expect(loadAppConfig({ DATABASE_URL: url }).server.databaseUrl).toBe(url);
+    expect(loadAppConfig({ DATABASE_URL: 'postgresql://db/scorm' }).server.databaseUrl).toBe(
+      'postgresql://db/scorm',
+    );
+  });
+
+  it('refuses to start with a DATABASE_URL that names no PostgreSQL database', () => {
+    expect(() => loadAppConfig({ DATABASE_URL: 'mysql://db/scorm' })).toThrow(
+      /DATABASE_URL must be a PostgreSQL URL/,
+    );
+    expect(() => loadAppConfig({ DATABASE_URL: './data/scorm.sqlite' })).toThrow(
+      /or unset for the embedded SQLite database/,
+    );
+  });
+
+  it('selects Redis with REDIS_URL, and refuses it without DATABASE_URL: a SQLite file cannot be shared', () => {
+    expect(loadAppConfig({}).redisUrl).toBeNull();
+    expect(loadAppConfig({}).jobs.stalledAfterMs).toBe(30000);
+    const both = loadAppConfig({ DATABASE_URL: 'postgres://db/scorm', REDIS_URL: 'redis://cache:6379' });
+    expect(both.redisUrl).toBe('redis://cache:6379');
+    expect(() => loadAppConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(
+      /REDIS_URL needs DATABASE_URL: .*SQLite file cannot be shared/,
+    );
+  });
 });

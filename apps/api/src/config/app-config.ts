@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import defaults from '../../../../config/default.json';
 
-export type AppConfig = typeof defaults;
+/** Connection strings come from the environment only, never from a file: they may carry passwords. */
+export interface ConnectionSettings {
+  /** REDIS_URL: events, jobs and rate-limit counters shared by several instances; null for one process. */
+  redisUrl: string | null;
+}
+
+export type AppConfig = typeof defaults & ConnectionSettings;
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -14,14 +20,27 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const fromFile = env['CONFIG_FILE'] ? readConfigFile(env['CONFIG_FILE']) : {};
-  const config = mergeDeep(defaults, fromFile);
+  const config: AppConfig = { ...mergeDeep(defaults, fromFile), redisUrl: null };
   if (env['PORT']) config.server.port = parsePort(env['PORT']);
   if (env['HOST']) config.server.host = env['HOST'];
   if (env['DATA_DIR']) config.server.dataDir = env['DATA_DIR'];
   if (env['OPENAI_API_KEY'] !== undefined) config.openai.apiKey = env['OPENAI_API_KEY'];
   if (env['OPENAI_BASE_URL'] !== undefined) config.openai.baseURL = env['OPENAI_BASE_URL'];
   if (env['OPENAI_MODEL']) config.openai.model = env['OPENAI_MODEL'];
+  if (env['DATABASE_URL'] !== undefined) config.server.databaseUrl = env['DATABASE_URL'];
+  config.server.databaseUrl = checkDatabaseUrl(config.server.databaseUrl);
   config.server.dataDir = resolve(config.server.dataDir);
+  config.redisUrl = env['REDIS_URL'] || null;
+  if (config.redisUrl && !config.server.databaseUrl) {
+    throw new Error(
+      'REDIS_URL needs DATABASE_URL: several instances must share one PostgreSQL database, and the embedded SQLite file cannot be shared. Set DATABASE_URL=postgres://…, or unset REDIS_URL for one process.',
+    );
+  }
+  if (!Number.isInteger(config.jobs.stalledAfterMs) || config.jobs.stalledAfterMs < 1000) {
+    throw new Error(
+      `jobs.stalledAfterMs must be an integer of at least 1000, got ${config.jobs.stalledAfterMs}`,
+    );
+  }
   return config;
 }
 
@@ -37,6 +56,16 @@ function readConfigFile(path: string): DeepPartial<AppConfig> {
   } catch (error) {
     throw new Error(`CONFIG_FILE ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Empty selects the embedded SQLite file; anything else must name a PostgreSQL database. */
+function checkDatabaseUrl(value: string): string {
+  const url = value.trim();
+  if (url === '' || /^postgres(ql)?:\/\/./.test(url)) return url;
+  throw new Error(
+    'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), ' +
+      'or unset for the embedded SQLite database in DATA_DIR',
+  );
 }
 
 function parsePort(value: string): number {

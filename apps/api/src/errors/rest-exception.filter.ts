@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
+import { DATABASE_UNAVAILABLE_MESSAGE, databaseUnavailableReason } from './database-unavailable';
 import { httpExceptionMessage, INTERNAL_ERROR_MESSAGE } from './error-messages';
 
 /** The one body every REST error answers with. */
@@ -13,7 +14,8 @@ export interface RestErrorBody {
 
 /**
  * Every REST error in one shape `{ statusCode, error, message }`: Nest's exceptions, the router's 404,
- * body-parser refusals, and faults (a generic 500 whose detail goes to the log only).
+ * body-parser refusals, a lost database connection (503), and faults (a generic 500 whose detail goes
+ * to the log only).
  * GraphQL errors are left to Apollo's formatError (see graphql-errors.ts).
  */
 @Catch()
@@ -48,6 +50,10 @@ export class RestExceptionFilter implements ExceptionFilter {
     }
     const clientError = exposedClientError(exception);
     if (clientError) return shape(clientError.status, clientError.message);
+    if (databaseUnavailableReason(exception)) {
+      this.logger.warn({ msg: 'database unavailable', error: String(exception) });
+      return shape(503, DATABASE_UNAVAILABLE_MESSAGE);
+    }
     this.logger.error({
       msg: 'unexpected error in a request',
       error: String((exception as Error)?.stack ?? exception),

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DATABASE_UNAVAILABLE_MESSAGE, databaseUnavailableReason } from '../errors/database-unavailable';
 import { httpExceptionMessage, INTERNAL_ERROR_MESSAGE } from '../errors/error-messages';
 
 /** Codes clients already know from Apollo; every other status is named after Nest's HttpStatus (CONFLICT, …). */
@@ -19,6 +20,7 @@ export function graphqlCodeForStatus(status: number): string {
  * One policy for GraphQL errors over HTTP (Apollo's formatError) and graphql-ws:
  * - a Nest HttpException thrown on purpose keeps its message and gets a code from its status (404 → NOT_FOUND);
  * - a GraphQLError (parse, validation, limits, variables) is already meant for the client and passes;
+ * - a lost database connection says so (SERVICE_UNAVAILABLE): the client may try again;
  * - anything else is a fault: the client gets a generic message, the server log gets the detail.
  * Stack traces reach the client only with `server.exposeErrors`.
  */
@@ -39,6 +41,15 @@ export class GraphQLErrorMasker {
       if (this.exposeErrors) return formatted;
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
+    }
+    if (databaseUnavailableReason(cause)) {
+      this.logger.warn({ msg: 'database unavailable', path: path?.join('.'), error: String(cause) });
+      return {
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+        locations,
+        path,
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
     }
     this.logger.error({
       msg: 'unexpected error in a GraphQL operation',

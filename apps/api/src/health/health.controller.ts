@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { StorageSpace } from '@scorm-merge/packages';
+import { RedisConnections, StorageSpace } from '@scorm-merge/packages';
 import type { Response } from 'express';
 import { DatabaseWriteProbe } from './database-write-probe';
 
@@ -11,6 +11,8 @@ export interface HealthReport {
   database: string;
   /** "ok", or how far free space is below storage.minFreeBytes. */
   storage: string;
+  /** With REDIS_URL only: "ok", or why Redis cannot be reached (events, jobs and shared counters stop). */
+  redis?: string;
   freeBytes: number | null;
   uptimeSeconds: number;
 }
@@ -20,12 +22,16 @@ export class HealthController {
   constructor(
     private readonly database: DatabaseWriteProbe,
     private readonly space: StorageSpace,
+    private readonly redis: RedisConnections,
   ) {}
 
-  /** 200 when the database can write and free space is above the floor; 503 "degraded" with the reasons. */
+  /**
+   * 200 when the database can write, free space is above the floor and (with REDIS_URL) Redis answers;
+   * 503 "degraded" with the reasons.
+   */
   @Get()
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
-    const databaseProblem = this.database.problem();
+    const databaseProblem = await this.database.problem();
     let storage = 'ok';
     let freeBytes: number | null = null;
     try {
@@ -37,12 +43,14 @@ export class HealthController {
     } catch (error) {
       storage = `free space unknown: ${(error as NodeJS.ErrnoException).code ?? 'statfs failed'}`;
     }
-    const degraded = databaseProblem !== null || storage !== 'ok';
+    const redisProblem = await this.redis.problem();
+    const degraded = databaseProblem !== null || storage !== 'ok' || redisProblem !== null;
     if (degraded) response.status(503);
     return {
       status: degraded ? 'degraded' : 'ok',
       database: databaseProblem ?? 'ok',
       storage,
+      ...(this.redis.enabled ? { redis: redisProblem ?? 'ok' } : {}),
       freeBytes,
       uptimeSeconds: Math.round(process.uptime()),
     };

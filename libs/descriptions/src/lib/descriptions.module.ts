@@ -4,6 +4,7 @@ import { PackagesModule, SessionsModule } from '@scorm-merge/packages';
 import { DescriptionCacheStore } from './cache/description-cache.store';
 import { DESCRIPTIONS_OPTIONS, type DescriptionsOptions } from './descriptions-options';
 import { DescriptionEventsListener } from './events/description-events.listener';
+import { DescriptionItemJobs } from './jobs/description-item-jobs.service';
 import { ManualDescriptionService } from './manual/manual-description.service';
 import { DESCRIPTIONS_ENTITIES } from './persistence';
 import { createAiDescriptionProvider } from './providers/create-ai-description-provider';
@@ -34,6 +35,7 @@ export class DescriptionsModule {
         DescriptionCacheStore,
         DescriptionTaskStore,
         DescriptionRunner,
+        DescriptionItemJobs,
         DescriptionTasksService,
         ManualDescriptionService,
         DescriptionEventsListener,

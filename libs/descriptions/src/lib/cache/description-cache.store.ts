@@ -1,21 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SqliteConnection } from '@scorm-merge/packages';
+import { type SqlDatabase, type SqlExecutor, sqlDatabaseFor } from '@scorm-merge/packages';
 import { DataSource } from 'typeorm';
-import { toSqliteDatetime } from '../persistence/sqlite-datetime';
 import type { CacheKey, DescriptionCacheReader } from '../runner/description-generator';
 
 /** AI descriptions by package content hash + model + prompt version, shared by every session. */
 @Injectable()
 export class DescriptionCacheStore implements DescriptionCacheReader {
-  private readonly sql: SqliteConnection;
+  private readonly db: SqlDatabase;
 
   constructor(@InjectDataSource() dataSource: DataSource) {
-    this.sql = new SqliteConnection(dataSource);
+    this.db = sqlDatabaseFor(dataSource);
   }
 
-  find(key: CacheKey): string | null {
-    const row = this.sql.get<{ description: string }>(
+  async find(key: CacheKey): Promise<string | null> {
+    const row = await this.db.get<{ description: string }>(
       `SELECT "description" FROM "description_cache" WHERE "contentHash" = ? AND "model" = ? AND "promptVersion" = ?`,
       key.contentHash,
       key.model,
@@ -24,15 +23,16 @@ export class DescriptionCacheStore implements DescriptionCacheReader {
     return row?.description ?? null;
   }
 
-  /** Synchronous, so the runner can call it inside its commit transaction. */
-  save(key: CacheKey, description: string): void {
-    this.sql.run(
-      `INSERT OR REPLACE INTO "description_cache" ("contentHash", "model", "promptVersion", "description", "createdAt") VALUES (?, ?, ?, ?, ?)`,
+  /** Pass the caller's transaction as `sql` to save it there (the runner's commit). */
+  async save(key: CacheKey, description: string, sql: SqlExecutor = this.db): Promise<void> {
+    await sql.run(
+      `INSERT INTO "description_cache" ("contentHash", "model", "promptVersion", "description", "createdAt") VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT ("contentHash", "model", "promptVersion") DO UPDATE SET "description" = excluded."description", "createdAt" = excluded."createdAt"`,
       key.contentHash,
       key.model,
       key.promptVersion,
       description,
-      toSqliteDatetime(new Date()),
+      this.db.timestamp(new Date()),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { PUB_SUB } from '@scorm-merge/packages';
-import type { PubSub } from 'graphql-subscriptions';
+import type { PubSubEngine } from 'graphql-subscriptions';
 import {
   DESCRIPTION_EVENTS,
   descriptionTrigger,
@@ -14,7 +14,7 @@ import {
 /** Domain events → PubSub, one trigger per session. Events are emitted only after their data is committed. */
 @Injectable()
 export class DescriptionEventsListener {
-  constructor(@Inject(PUB_SUB) private readonly pubSub: PubSub) {}
+  constructor(@Inject(PUB_SUB) private readonly pubSub: PubSubEngine) {}
 
   @OnEvent(DESCRIPTION_EVENTS.progress)
   onProgress(event: SessionEvent<DescriptionProgressPayload>): Promise<void> {

@@ -25,8 +25,8 @@ export class ManualDescriptionService {
     const normalized = normalizeManualDescription(description);
     if (!normalized.ok) throw new BadRequestException(normalized.message);
 
-    this.packages.writeDescription(pkg.id, normalized.text, 'MANUAL');
-    this.sessions.touchNow(sessionId);
+    await this.packages.writeDescription(pkg.id, normalized.text, 'MANUAL');
+    await this.sessions.touch(sessionId);
     const active = await this.tasks.findActive(sessionId);
     this.events.emit(DESCRIPTION_EVENTS.updated, {
       sessionId,

@@ -1,8 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { PUB_SUB, SessionsService, subscribeChecked } from '@scorm-merge/packages';
-import type { PubSub } from 'graphql-subscriptions';
-import { descriptionTrigger, DESCRIPTION_EVENTS } from '../events/description-events';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import {
+  descriptionTrigger,
+  DESCRIPTION_EVENTS,
+  type DescriptionProgressPayload,
+} from '../events/description-events';
+import { monotonicProgress } from '../events/monotonic-progress';
 import { DescriptionDeltaModel } from '../models/description-delta.model';
 import { DescriptionProgressModel } from '../models/description-progress.model';
 import { DescriptionUpdateModel } from '../models/description-update.model';
@@ -14,7 +19,7 @@ const asPublished = <T>(payload: T): T => payload;
 @Resolver()
 export class DescriptionSubscriptionsResolver {
   constructor(
-    @Inject(PUB_SUB) private readonly pubSub: PubSub,
+    @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
     private readonly sessions: SessionsService,
   ) {}
 
@@ -22,10 +27,12 @@ export class DescriptionSubscriptionsResolver {
     resolve: asPublished,
     description: 'Task started, each package finished, completed, cancelled or failed.',
   })
-  descriptionProgress(
+  async descriptionProgress(
     @Args('sessionId', { type: () => ID }) sessionId: string,
   ): Promise<AsyncIterableIterator<unknown>> {
-    return this.listen('progress', sessionId);
+    return monotonicProgress(
+      (await this.listen('progress', sessionId)) as AsyncIterableIterator<DescriptionProgressPayload>,
+    );
   }
 
   @Subscription(() => DescriptionUpdateModel, {

@@ -14,7 +14,7 @@ export interface CacheKey {
 }
 
 export interface DescriptionCacheReader {
-  find(key: CacheKey): string | null;
+  find(key: CacheKey): Promise<string | null>;
 }
 
 export interface GeneratedDescription {
@@ -67,7 +67,7 @@ export class DescriptionGenerator {
       : null;
     const keyText = key ? `${key.contentHash}\n${key.model}\n${key.promptVersion}` : null;
     if (key && keyText && options.useCache) {
-      const cached = this.deps.cache.find(key);
+      const cached = await this.deps.cache.find(key);
       if (cached) return fromCache(cached);
       const shared = this.inFlight.get(keyText);
       if (shared) {

@@ -22,7 +22,7 @@ import { DescriptionGenerator, type GeneratedDescription } from './description-g
 import { TaskStoppedError } from './task-stopped';
 
 /** Live counts of a running task; they only grow, so progress events are monotonic. */
-interface TaskCounts {
+export interface TaskCounts {
   total: number;
   completed: number;
   failed: number;
@@ -61,19 +61,28 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     return this.running.has(taskId);
   }
 
-  /** Works on the task in the background; a task already being worked on is left alone. */
-  start(task: DescriptionTaskEntity, resumed = false): void {
-    if (this.running.has(task.id) || this.stopping) return;
+  /**
+   * Works on the task in the background; a task already being worked on is left alone. Resolves once the
+   * task is marked RUNNING (or found cancelled), before any package is described.
+   */
+  start(task: DescriptionTaskEntity, resumed = false): Promise<void> {
+    if (this.running.has(task.id) || this.stopping) return Promise.resolve();
     const controller = new AbortController();
     const counts: TaskCounts = { total: task.total, completed: task.completed, failed: task.failed };
-    const done = this.run(task, counts, controller.signal, resumed)
-      .catch((error: unknown) => {
-        this.failTask(task, counts, error, controller.signal);
+    let markedRunning!: () => void;
+    const started = new Promise<void>((resolve) => (markedRunning = resolve));
+    const done = this.run(task, counts, controller.signal, resumed, markedRunning)
+      .catch(async (error: unknown) => {
+        await this.failTask(task, counts, error, controller.signal);
         // The other workers of this task stop too: nothing more is committed or emitted after FAILED.
         controller.abort(new TaskStoppedError('failed'));
       })
-      .finally(() => this.running.delete(task.id));
+      .finally(() => {
+        this.running.delete(task.id);
+        markedRunning();
+      });
     this.running.set(task.id, { controller, done });
+    return started;
   }
 
   /** Aborts requests in flight and queued work; from here on nothing is committed or emitted for the task. */
@@ -94,18 +103,10 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     counts: TaskCounts,
     signal: AbortSignal,
     resumed: boolean,
+    markedRunning: () => void,
   ): Promise<void> {
-    if (!this.store.markRunning(task.id)) return; // cancelled before it began
-    const items = await this.store.openItems(task.id);
-    const fresh = await this.store.findTask(task.id);
-    if (signal.aborted || !fresh) return;
-    Object.assign(counts, { total: fresh.total, completed: fresh.completed, failed: fresh.failed });
-    const how = this.ai ? `with ${this.ai.model}` : 'locally (no API key)';
-    this.emitProgress(task, counts, 'STARTED', {
-      message: resumed
-        ? `Resumed after a restart: ${items.length} of ${counts.total} packages left, ${how}`
-        : `Describing ${counts.total} packages ${how}`,
-    });
+    const items = await this.begin(task, counts, resumed, signal, markedRunning);
+    if (!items) return;
 
     const queue = [...items];
     const workers = Array.from(
@@ -119,8 +120,64 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     await Promise.all(workers);
     if (signal.aborted) return;
 
-    const message = this.summary(task.id, counts);
-    if (this.store.finish(task.id, TaskStatus.COMPLETED, message) && !signal.aborted) {
+    const message = await this.summary(task.id, counts);
+    if ((await this.store.finish(task.id, TaskStatus.COMPLETED, message)) && !signal.aborted) {
+      this.emitProgress(task, counts, 'COMPLETED', { message });
+    }
+  }
+
+  /**
+   * QUEUED → RUNNING, then STARTED; answers the items left, or null when the task was cancelled meanwhile.
+   * `counts` takes the task's committed counts.
+   */
+  async begin(
+    task: DescriptionTaskEntity,
+    counts: TaskCounts,
+    resumed: boolean,
+    signal?: AbortSignal,
+    markedRunning?: () => void,
+  ): Promise<DescriptionTaskItemEntity[] | null> {
+    const running = await this.store.markRunning(task.id, resumed);
+    markedRunning?.();
+    if (!running) return null; // cancelled before it began, or claimed by another runner
+    const items = await this.store.openItems(task.id);
+    const fresh = await this.store.findTask(task.id);
+    if (signal?.aborted || !fresh) return null;
+    Object.assign(counts, { total: fresh.total, completed: fresh.completed, failed: fresh.failed });
+    const how = this.ai ? `with ${this.ai.model}` : 'locally (no API key)';
+    this.emitProgress(task, counts, 'STARTED', {
+      message: resumed
+        ? `Resumed after a restart: ${items.length} of ${counts.total} packages left, ${how}`
+        : `Describing ${counts.total} packages ${how}`,
+    });
+    return items;
+  }
+
+  /**
+   * Redis mode: one item of a running task, run as a job by whichever instance took it. An item already
+   * DONE or FAILED is never asked for again; whoever ends the last item completes the task.
+   */
+  async runItem(taskId: string, packageId: string, signal: AbortSignal): Promise<void> {
+    const task = await this.store.findTask(taskId);
+    if (!task || task.status !== TaskStatus.RUNNING || signal.aborted) return;
+    const item = (await this.store.openItems(taskId)).find((open) => open.packageId === packageId);
+    if (item) {
+      // Counts as committed now; other instances may commit meanwhile, so subscriptions keep the highest seen.
+      const counts: TaskCounts = { total: task.total, completed: task.completed, failed: task.failed };
+      await this.describeItem(task, item, counts, signal);
+      if (signal.aborted) return;
+    }
+    await this.completeIfDone(task);
+  }
+
+  /** Completes a RUNNING task whose items have all ended (each instance checks after its own commit). */
+  async completeIfDone(task: DescriptionTaskEntity): Promise<void> {
+    if ((await this.store.openItems(task.id)).length > 0) return;
+    const fresh = await this.store.findTask(task.id);
+    if (!fresh || fresh.status !== TaskStatus.RUNNING) return;
+    const counts: TaskCounts = { total: fresh.total, completed: fresh.completed, failed: fresh.failed };
+    const message = await this.summary(task.id, counts);
+    if (await this.store.finish(task.id, TaskStatus.COMPLETED, message)) {
       this.emitProgress(task, counts, 'COMPLETED', { message });
     }
   }
@@ -134,7 +191,12 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     const pkg = await this.packages.findById(item.packageId);
     if (signal.aborted) return;
     if (!pkg) {
-      this.store.failItem(task.id, item.packageId, 'The package was removed before it was described');
+      const counted = await this.store.failItem(
+        task.id,
+        item.packageId,
+        'The package was removed before it was described',
+      );
+      if (!counted || signal.aborted) return;
       counts.failed++;
       this.emitProgress(task, counts, 'PROGRESS', {
         message: 'A removed package was skipped',
@@ -142,7 +204,7 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
       });
       return;
     }
-    this.store.markItemRunning(task.id, pkg.id);
+    await this.store.markItemRunning(task.id, pkg.id);
 
     let result: GeneratedDescription;
     try {
@@ -178,7 +240,12 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
         packageId: pkg.id,
         error: String(error),
       });
-      this.store.failItem(task.id, pkg.id, `Could not be described: ${(error as Error)?.message ?? error}`);
+      const counted = await this.store.failItem(
+        task.id,
+        pkg.id,
+        `Could not be described: ${(error as Error)?.message ?? error}`,
+      );
+      if (!counted || signal.aborted) return;
       counts.failed++;
       this.emitProgress(task, counts, 'PROGRESS', {
         message: `Could not describe "${pkg.title}"`,
@@ -187,9 +254,11 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
       return;
     }
 
-    // From here to the last emit everything is synchronous: a cancel cannot slip in between.
     if (signal.aborted) return; // cancelled while the answer was on its way: not kept, not published
-    const commit = this.store.commitItem(task.id, pkg.id, result, task.regenerate);
+    // The commit writes nothing once the task is cancelled in the database (by any instance), and from
+    // the commit to the last emit everything is synchronous: a cancel cannot slip in between.
+    const commit = await this.store.commitItem(task.id, pkg.id, result, task.regenerate);
+    if (commit.outcome === 'task-stopped' || signal.aborted) return;
     if (commit.outcome === 'package-gone') {
       counts.failed++;
       this.emitProgress(task, counts, 'PROGRESS', {
@@ -222,12 +291,12 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     });
   }
 
-  private failTask(
+  private async failTask(
     task: DescriptionTaskEntity,
     counts: TaskCounts,
     error: unknown,
     signal: AbortSignal,
-  ): void {
+  ): Promise<void> {
     if (signal.aborted) return;
     this.logger.error({
       msg: 'description task failed',
@@ -236,7 +305,7 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     });
     const message = `Stopped by an error: ${(error as Error)?.message ?? error}`;
     try {
-      if (this.store.finish(task.id, TaskStatus.FAILED, message)) {
+      if (await this.store.finish(task.id, TaskStatus.FAILED, message)) {
         this.emitProgress(task, counts, 'FAILED', { message, status: TaskStatus.FAILED });
       }
     } catch (writeError) {
@@ -244,8 +313,8 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     }
   }
 
-  private summary(taskId: string, counts: TaskCounts): string {
-    const by = this.store.sourceCounts(taskId);
+  private async summary(taskId: string, counts: TaskCounts): Promise<string> {
+    const by = await this.store.sourceCounts(taskId);
     const parts = [
       by.ai && `${by.ai} by AI`,
       by.cache && `${by.cache} from the cache`,

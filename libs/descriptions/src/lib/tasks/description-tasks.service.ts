@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   Injectable,
+  ServiceUnavailableException,
   NotFoundException,
   OnApplicationBootstrap,
   OnModuleInit,
@@ -19,13 +20,20 @@ import {
   type DescriptionProgressPayload,
   type SessionEvent,
 } from '../events/description-events';
+import { DescriptionItemJobs } from '../jobs/description-item-jobs.service';
 import type { DescriptionTaskEntity } from '../persistence';
 import { DescriptionRunner } from '../runner/description-runner.service';
 import { DescriptionTaskStore } from './description-task.store';
 import { progressPercent } from './task-progress';
 import { selectTaskTargets } from './task-targets';
 
-/** Starting, cancelling and finding description tasks; resuming unfinished ones at boot. */
+const QUEUE_DOWN_MESSAGE =
+  'Descriptions cannot start now: the job queue is unreachable. Try again in a moment.';
+
+/**
+ * Starting, cancelling and finding description tasks; resuming unfinished ones at boot. One process runs
+ * tasks in its DescriptionRunner; with Redis their items are jobs (DescriptionItemJobs) for any instance.
+ */
 @Injectable()
 export class DescriptionTasksService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(DescriptionTasksService.name);
@@ -39,11 +47,12 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
     private readonly packages: PackagesService,
     private readonly events: EventEmitter2,
     private readonly work: SessionWorkRegistry,
+    private readonly itemJobs: DescriptionItemJobs,
   ) {}
 
   onModuleInit(): void {
     // Retention never deletes a session whose description task is QUEUED or RUNNING.
-    this.work.register((sessionId) => this.store.hasActive(sessionId));
+    this.work.registerCondition(DescriptionTaskStore.ACTIVE_TASK_CONDITION);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,7 +65,13 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
         completed: task.completed,
         total: task.total,
       });
-      this.runner.start(task, task.startedAt !== null);
+      if (!this.itemJobs.enabled) {
+        void this.runner.start(task, task.startedAt !== null);
+        continue;
+      }
+      await this.resumeAsJobs(task).catch((error: unknown) =>
+        this.logger.error({ msg: 'description task not resumed', taskId: task.id, error: String(error) }),
+      );
     }
   }
 
@@ -81,8 +96,13 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       await this.sessions.require(sessionId);
       const active = await this.store.findActive(sessionId);
       if (active) {
-        this.runner.start(active); // a no-op when it is already being worked on, as it should be
+        if (!this.itemJobs.enabled)
+          await this.runner.start(active); // a no-op when it is already being worked on, as it should be
+        else await this.resumeAsJobs(active).catch(() => undefined); // its jobs, if Redis lost them
         return active;
+      }
+      if (this.itemJobs.enabled && !(await this.itemJobs.reachable())) {
+        throw new ServiceUnavailableException(QUEUE_DOWN_MESSAGE);
       }
       const packages = await this.packages.listForSession(sessionId);
       const selection = selectTaskTargets(sessionId, packages, packageIds, regenerate);
@@ -91,16 +111,22 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
           ? new NotFoundException(selection.message)
           : new BadRequestException(selection.message);
       }
-      const { taskId } = this.store.createTask({
+      const { taskId, created } = await this.store.createTask({
         sessionId,
         packageIds: selection.packageIds,
         regenerate,
         emptyMessage: `Nothing to describe: ${selection.skippedManual} packages keep their hand-written descriptions (use regenerate to replace them)`,
       });
-      this.sessions.touchNow(sessionId);
+      // Another instance's start won the race: its task is the answer, and its runner works on it.
+      if (!created) return this.requireTask(taskId);
+      await this.sessions.touch(sessionId);
       const task = await this.requireTask(taskId);
+      if (task.status === TaskStatus.QUEUED && this.itemJobs.enabled) {
+        await this.startAsJobs(task);
+        return this.requireTask(taskId);
+      }
       if (task.status === TaskStatus.QUEUED) {
-        this.runner.start(task); // marks it RUNNING synchronously, then works in the background
+        await this.runner.start(task); // resolves once the task is marked RUNNING; works in the background
         return this.requireTask(taskId);
       }
       this.emitProgress(task, 'COMPLETED', task.message ?? 'Nothing to describe');
@@ -122,11 +148,43 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
       this.runner.cancel(active.id);
       const current = await this.requireTask(active.id);
       const message = `Cancelled after ${current.completed + current.failed} of ${current.total} packages`;
-      if (this.store.cancel(active.id, message)) {
+      if (await this.store.cancel(active.id, message)) {
         this.emitProgress({ ...current, status: TaskStatus.CANCELLED }, 'CANCELLED', message);
+      }
+      // Redis mode: CANCELLED is committed, so no instance starts another item; this stops those under way.
+      if (this.itemJobs.enabled) {
+        await this.itemJobs
+          .cancel(active.id)
+          .catch((error: unknown) =>
+            this.logger.error({ msg: 'cancel not published', taskId: active.id, error: String(error) }),
+          );
       }
       return this.requireTask(active.id);
     });
+  }
+
+  /** Redis mode: RUNNING, STARTED and its item jobs; a queue that cannot be reached fails the task at once. */
+  private async startAsJobs(task: DescriptionTaskEntity): Promise<void> {
+    try {
+      await this.itemJobs.start(task);
+    } catch (error) {
+      this.logger.error({ msg: 'description task not queued', taskId: task.id, error: String(error) });
+      if (await this.store.finish(task.id, TaskStatus.FAILED, QUEUE_DOWN_MESSAGE)) {
+        const failed = await this.requireTask(task.id);
+        this.emitProgress(failed, 'FAILED', QUEUE_DOWN_MESSAGE);
+      }
+      throw new ServiceUnavailableException(QUEUE_DOWN_MESSAGE);
+    }
+  }
+
+  /** Redis mode: a QUEUED task starts; a RUNNING one gets its open items queued again (existing jobs stay). */
+  private async resumeAsJobs(task: DescriptionTaskEntity): Promise<void> {
+    if (task.status === TaskStatus.QUEUED) return this.itemJobs.start(task, task.startedAt !== null);
+    const open = await this.store.openItems(task.id);
+    await this.itemJobs.requeue(
+      task,
+      open.map((item) => item.packageId),
+    );
   }
 
   private async requireTask(id: string): Promise<DescriptionTaskEntity> {
@@ -135,7 +193,11 @@ export class DescriptionTasksService implements OnModuleInit, OnApplicationBoots
     return task;
   }
 
-  private emitProgress(task: DescriptionTaskEntity, type: 'COMPLETED' | 'CANCELLED', message: string): void {
+  private emitProgress(
+    task: DescriptionTaskEntity,
+    type: 'COMPLETED' | 'CANCELLED' | 'FAILED',
+    message: string,
+  ): void {
     const payload: DescriptionProgressPayload = {
       taskId: task.id,
       type,

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { PubSub } from 'graphql-subscriptions';
+import type { PubSubEngine } from 'graphql-subscriptions';
 import { PUB_SUB } from '../realtime/realtime.module';
 import { MERGE_PROGRESS_EVENT, mergeProgressTopic, type MergeProgressChanged } from './merge-events';
 
 /** event → PubSub: the subscription side of the merge progress path. */
 @Injectable()
 export class MergeProgressListener {
-  constructor(@Inject(PUB_SUB) private readonly pubSub: PubSub) {}
+  constructor(@Inject(PUB_SUB) private readonly pubSub: PubSubEngine) {}
 
   @OnEvent(MERGE_PROGRESS_EVENT)
   async publish(event: MergeProgressChanged): Promise<void> {

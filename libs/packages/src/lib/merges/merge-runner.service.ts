@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
@@ -11,15 +12,27 @@ import { ACTIVE_TASK_STATUSES, TaskStatus } from '../shared/task-status';
 import { PackageStorage } from '../upload/package-storage';
 import { MERGE_PROGRESS_EVENT, type MergeProgressChanged } from './merge-events';
 import { MergeStorage } from './merge-storage';
+import { JobQueueFactory } from '../redis/job-queue.factory';
 
-/** Merges are disk-bound: one runs at a time, the others wait QUEUED. */
+/** Merges are disk-bound: one runs at a time per process, the others wait QUEUED. */
 const QUEUE_KEY = 'merges';
+/** The BullMQ queue of merges in Redis mode; a job's id is its merge's id. */
+export const MERGE_JOB_QUEUE = 'merges';
 
-/** Runs merges in the background: writes each step to SQLite, then emits it. */
+interface MergeJob {
+  mergeId: string;
+}
+
+/**
+ * Runs merges in the background: writes each step to the database, then emits it. One process runs them
+ * in order from an in-process queue; with Redis they are BullMQ jobs that any instance may run, one at a
+ * time each, and a dead instance's merge starts over on another.
+ */
 @Injectable()
-export class MergeRunner implements OnApplicationBootstrap {
+export class MergeRunner implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(MergeRunner.name);
   private readonly queue = new KeyedLock();
+  private jobQueue: Queue | null = null;
 
   constructor(
     @InjectRepository(MergeEntity) private readonly merges: Repository<MergeEntity>,
@@ -28,7 +41,14 @@ export class MergeRunner implements OnApplicationBootstrap {
     private readonly mergeStorage: MergeStorage,
     private readonly events: EventEmitter2,
     @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
+    private readonly jobs: JobQueueFactory,
   ) {}
+
+  onModuleInit(): void {
+    if (!this.jobs.enabled) return;
+    this.jobQueue = this.jobs.createQueue(MERGE_JOB_QUEUE);
+    this.jobs.createWorker<MergeJob>(MERGE_JOB_QUEUE, (job) => this.run(job.data.mergeId), 1);
+  }
 
   /** A merge cut short by a restart starts again from scratch: its output was only ever a temporary file. */
   async onApplicationBootstrap(): Promise<void> {
@@ -38,11 +58,19 @@ export class MergeRunner implements OnApplicationBootstrap {
     });
     for (const merge of unfinished) {
       this.logger.log({ msg: 'resuming merge after restart', mergeId: merge.id, sessionId: merge.sessionId });
-      this.enqueue(merge.id);
+      // With Redis a merge still queued or running elsewhere keeps its job: the same id adds nothing.
+      await this.enqueue(merge.id).catch((error: unknown) =>
+        this.logger.error({ msg: 'merge not resumed', mergeId: merge.id, error: String(error) }),
+      );
     }
   }
 
-  enqueue(mergeId: string): void {
+  /** Queues the merge; with Redis, throws JobQueueUnavailableError when the queue cannot be reached. */
+  async enqueue(mergeId: string): Promise<void> {
+    if (this.jobQueue) {
+      await this.jobs.add(this.jobQueue, [{ jobId: mergeId, data: { mergeId } satisfies MergeJob }]);
+      return;
+    }
     // run() records its own failures; this only catches the database being gone altogether.
     this.queue
       .run(QUEUE_KEY, () => this.run(mergeId))
@@ -54,6 +82,13 @@ export class MergeRunner implements OnApplicationBootstrap {
   private async run(mergeId: string): Promise<void> {
     const merge = await this.merges.findOneBy({ id: mergeId });
     if (!merge || !ACTIVE_TASK_STATUSES.includes(merge.status)) return;
+    // RUNNING here means a run was cut short (a restart, or a dead instance): it starts over.
+    const startsOver = merge.status === TaskStatus.RUNNING;
+    this.logger.log({
+      msg: startsOver ? 'merge starts over' : 'merge running',
+      mergeId,
+      sessionId: merge.sessionId,
+    });
     let lastWrite = Promise.resolve();
     try {
       await this.update(merge, {
@@ -77,6 +112,8 @@ export class MergeRunner implements OnApplicationBootstrap {
         return { zipPath, title: pkg.title, description: pkg.description, filename: pkg.filename };
       });
       const outputPath = this.mergeStorage.relativePath(merge.sessionId, merge.id);
+      // A run cut short (here or on a dead instance) left its partial zip: this run writes a new one.
+      await this.mergeStorage.removePartial(outputPath);
       const result = await mergePackages(
         inputs,
         await this.mergeStorage.prepare(outputPath),

@@ -38,6 +38,11 @@ export class MergeStorage {
     await rm(join(this.root, sessionId), { recursive: true, force: true });
   }
 
+  /** The temporary file a merge writes before its rename (see mergePackages). */
+  async removePartial(relativePath: string): Promise<void> {
+    await rm(`${this.absolutePath(relativePath)}.part`, { force: true });
+  }
+
   async remove(relativePath: string | null): Promise<void> {
     if (relativePath) await rm(this.absolutePath(relativePath), { force: true });
   }

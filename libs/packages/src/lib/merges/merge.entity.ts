@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { BYTE_SIZE } from '../persistence/dialect-column-types';
 import { TaskStatus } from '../shared/task-status';
 import { SessionEntity } from '../sessions/session.entity';
 
@@ -45,7 +46,7 @@ export class MergeEntity {
   @Column({ type: 'text', nullable: true })
   outputPath!: string | null;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ type: 'integer', nullable: true, transformer: BYTE_SIZE })
   sizeBytes!: number | null;
 
   @Column({ type: 'text', nullable: true })

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 import { Args, ID, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import type { PubSub } from 'graphql-subscriptions';
+import type { PubSubEngine } from 'graphql-subscriptions';
 import type { SessionEntity } from '../sessions/session.entity';
 import { subscribeChecked } from '../realtime/attached-subscription';
 import { PUB_SUB } from '../realtime/realtime.module';
@@ -18,7 +18,7 @@ export class MergesResolver {
   constructor(
     private readonly mergesService: MergesService,
     private readonly sessions: SessionsService,
-    @Inject(PUB_SUB) private readonly pubSub: PubSub,
+    @Inject(PUB_SUB) private readonly pubSub: PubSubEngine,
     @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
   ) {}
 

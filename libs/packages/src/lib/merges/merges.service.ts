@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
   type OnModuleInit,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
@@ -13,8 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import { PackagesService } from '../packages/packages.service';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
-import { SqliteConnection } from '../persistence/sqlite-connection';
-import { toSqliteDatetime } from '../persistence/sqlite-datetime';
+import { type SqlDatabase, sqlDatabaseFor } from '../persistence/sql-database';
 import { MergeEntity } from './merge.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionWorkRegistry } from '../sessions/session-work.registry';
@@ -31,7 +31,7 @@ const MERGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 @Injectable()
 export class MergesService implements OnModuleInit {
   private readonly logger = new Logger(MergesService.name);
-  private readonly sqlite: SqliteConnection;
+  private readonly db: SqlDatabase;
 
   constructor(
     @InjectRepository(MergeEntity) private readonly merges: Repository<MergeEntity>,
@@ -45,17 +45,13 @@ export class MergesService implements OnModuleInit {
     private readonly events: EventEmitter2,
     @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
   ) {
-    this.sqlite = new SqliteConnection(dataSource);
+    this.db = sqlDatabaseFor(dataSource);
   }
 
   onModuleInit(): void {
     // A QUEUED or RUNNING merge keeps its session from retention.
-    this.work.register(
-      (sessionId) =>
-        this.sqlite.get(
-          `SELECT 1 FROM "merge" WHERE "sessionId" = ? AND "status" IN ('QUEUED', 'RUNNING')`,
-          sessionId,
-        ) !== undefined,
+    this.work.registerCondition(
+      `EXISTS (SELECT 1 FROM "merge" WHERE "merge"."sessionId" = "session"."id" AND "merge"."status" IN ('QUEUED', 'RUNNING'))`,
     );
   }
 
@@ -104,8 +100,18 @@ export class MergesService implements OnModuleInit {
     });
     // A plain INSERT: TypeORM's save() would wrap it in a transaction other requests' writes could join.
     await this.merges.insert(merge);
-    this.sessions.touchNow(sessionId);
-    this.runner.enqueue(merge.id);
+    await this.sessions.touch(sessionId);
+    try {
+      await this.runner.enqueue(merge.id);
+    } catch (error) {
+      const message = 'The merge cannot start now: the job queue is unreachable. Try again in a moment.';
+      this.logger.error({ msg: 'merge not queued', mergeId: merge.id, error: String(error) });
+      await this.merges.update(
+        { id: merge.id },
+        { status: TaskStatus.FAILED, step: 'Failed', error: message, finishedAt: new Date() },
+      );
+      throw new ServiceUnavailableException(message);
+    }
     return merge;
   }
 
@@ -125,15 +131,15 @@ export class MergesService implements OnModuleInit {
    * Returns how many expired.
    */
   async expireFinishedBefore(cutoff: Date, limit: number): Promise<number> {
-    const rows = this.sqlite.all<{ id: string; sessionId: string; outputPath: string | null }>(
+    const rows = await this.db.all<{ id: string; sessionId: string; outputPath: string | null }>(
       `SELECT "id", "sessionId", "outputPath" FROM "merge" WHERE "status" = ? AND "finishedAt" < ? ORDER BY "finishedAt" LIMIT ?`,
       TaskStatus.COMPLETED,
-      toSqliteDatetime(cutoff),
+      this.db.timestamp(cutoff),
       limit,
     );
     let expired = 0;
     for (const row of rows) {
-      const changed = this.sqlite.run(
+      const changed = await this.db.run(
         `UPDATE "merge" SET "status" = ?, "step" = 'Expired', "outputPath" = NULL WHERE "id" = ? AND "status" = ?`,
         TaskStatus.EXPIRED,
         row.id,

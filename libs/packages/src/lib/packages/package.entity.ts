@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { BYTE_SIZE } from '../persistence/dialect-column-types';
 import { SessionEntity } from '../sessions/session.entity';
 
 export const DESCRIPTION_SOURCES = ['MANIFEST', 'LOCAL', 'AI', 'CACHE', 'MANUAL'] as const;
@@ -26,7 +27,7 @@ export class PackageEntity {
   @Column({ type: 'text' })
   title!: string;
 
-  @Column({ type: 'integer' })
+  @Column({ type: 'integer', transformer: BYTE_SIZE })
   sizeBytes!: number;
 
   /** sha256 of the manifest and content sample (see descriptionSourceHash); keys the description cache. */

@@ -4,7 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { type DescriptionSourceValue, PackageEntity } from './package.entity';
 import { PACKAGE_REMOVED_EVENT, type PackageRemoved } from './package-events';
-import { SqliteConnection } from '../persistence/sqlite-connection';
+import { type SqlDatabase, type SqlExecutor, sqlDatabaseFor } from '../persistence/sql-database';
 import { SessionsService } from '../sessions/sessions.service';
 
 /** Owns the package rows: other modules read and write them only through this service. */
@@ -16,10 +16,10 @@ export class PackagesService {
     private readonly sessions: SessionsService,
     private readonly events: EventEmitter2,
   ) {
-    this.sqlite = new SqliteConnection(dataSource);
+    this.db = sqlDatabaseFor(dataSource);
   }
 
-  private readonly sqlite: SqliteConnection;
+  private readonly db: SqlDatabase;
 
   listForSession(sessionId: string): Promise<PackageEntity[]> {
     return this.packages.find({ where: { sessionId }, order: { position: 'ASC', createdAt: 'ASC' } });
@@ -41,9 +41,9 @@ export class PackagesService {
     return pkg;
   }
 
-  countAndMaxPosition(sessionId: string): { count: number; maxPosition: number } {
-    const row = this.sqlite.get<{ count: number; maxPosition: number }>(
-      `SELECT COUNT(*) AS "count", COALESCE(MAX("position"), -1) AS "maxPosition" FROM "package" WHERE "sessionId" = ?`,
+  async countAndMaxPosition(sessionId: string): Promise<{ count: number; maxPosition: number }> {
+    const row = await this.db.get<{ count: number; maxPosition: number }>(
+      `SELECT CAST(COUNT(*) AS INTEGER) AS "count", COALESCE(MAX("position"), -1) AS "maxPosition" FROM "package" WHERE "sessionId" = ?`,
       sessionId,
     );
     return { count: row?.count ?? 0, maxPosition: row?.maxPosition ?? -1 };
@@ -53,50 +53,58 @@ export class PackagesService {
    * Whether positions have gaps: slots that went unused, or packages removed while an upload ran. Positions
    * are never given twice, so n packages are in order exactly when the highest position is n - 1.
    */
-  hasPositionGaps(sessionId: string): boolean {
-    const { count, maxPosition } = this.countAndMaxPosition(sessionId);
+  async hasPositionGaps(sessionId: string): Promise<boolean> {
+    const { count, maxPosition } = await this.countAndMaxPosition(sessionId);
     return maxPosition !== count - 1;
   }
 
   /** Bytes of the session's stored zips (rejected packages keep no file); the session quota counts these. */
-  storedBytes(sessionId: string): number {
-    return (
-      this.sqlite.get<{ bytes: number }>(
-        `SELECT COALESCE(SUM("sizeBytes"), 0) AS "bytes" FROM "package" WHERE "sessionId" = ? AND "storagePath" IS NOT NULL`,
-        sessionId,
-      )?.bytes ?? 0
+  async storedBytes(sessionId: string): Promise<number> {
+    // PostgreSQL sums a bigint column as numeric, which pg returns as a string.
+    const row = await this.db.get<{ bytes: number | string }>(
+      `SELECT COALESCE(SUM("sizeBytes"), 0) AS "bytes" FROM "package" WHERE "sessionId" = ? AND "storagePath" IS NOT NULL`,
+      sessionId,
     );
+    return Number(row?.bytes ?? 0);
   }
 
   /** Every stored zip, as the storage paths the package rows name. */
-  storedPaths(): Set<string> {
-    const rows = this.sqlite.all<{ storagePath: string }>(
+  async storedPaths(): Promise<Set<string>> {
+    const rows = await this.db.all<{ storagePath: string }>(
       `SELECT "storagePath" FROM "package" WHERE "storagePath" IS NOT NULL`,
     );
     return new Set(rows.map((row) => row.storagePath));
   }
 
   /** Records a new package; runs for every upload, so it skips TypeORM's query builder. */
-  insert(entity: PackageEntity): void {
-    this.sqlite.insert(PackageEntity, entity);
+  insert(entity: PackageEntity): Promise<void> {
+    return this.db.insert(PackageEntity, entity);
   }
 
   /**
-   * Where the package's description came from; null when the package is gone. Synchronous, so a caller's
-   * SqliteConnection transaction takes it in.
+   * Where the package's description came from; null when the package is gone. Pass the caller's
+   * transaction as `sql` to read it there; on PostgreSQL the row stays locked until that transaction ends.
    */
-  descriptionSourceOf(packageId: string): DescriptionSourceValue | null {
-    return (
-      this.sqlite.get<{ descriptionSource: DescriptionSourceValue }>(
-        `SELECT "descriptionSource" FROM "package" WHERE "id" = ?`,
-        packageId,
-      )?.descriptionSource ?? null
+  async descriptionSourceOf(
+    packageId: string,
+    sql: SqlExecutor = this.db,
+  ): Promise<DescriptionSourceValue | null> {
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const row = await sql.get<{ descriptionSource: DescriptionSourceValue }>(
+      `SELECT "descriptionSource" FROM "package" WHERE "id" = ?${lock}`,
+      packageId,
     );
+    return row?.descriptionSource ?? null;
   }
 
-  /** Saves a package's description; synchronous, so a caller's transaction takes it in. */
-  writeDescription(packageId: string, description: string, source: DescriptionSourceValue): void {
-    this.sqlite.run(
+  /** Saves a package's description; pass the caller's transaction as `sql` to write it there. */
+  async writeDescription(
+    packageId: string,
+    description: string,
+    source: DescriptionSourceValue,
+    sql: SqlExecutor = this.db,
+  ): Promise<void> {
+    await sql.run(
       `UPDATE "package" SET "description" = ?, "descriptionSource" = ? WHERE "id" = ?`,
       description,
       source,
@@ -142,7 +150,7 @@ export class PackagesService {
    * must not load the session's rows). Returns how many packages moved.
    */
   async compactPositions(sessionId: string): Promise<number> {
-    return this.sqlite.run(
+    return this.db.run(
       `UPDATE "package" SET "position" = ranked."rank"
        FROM (SELECT "id", ROW_NUMBER() OVER (ORDER BY "position", "createdAt", "id") - 1 AS "rank"
              FROM "package" WHERE "sessionId" = ?) AS ranked
@@ -160,15 +168,15 @@ export class PackagesService {
     });
   }
 
-  /** One synchronous transaction: no other request's statement can slip in between the rows. */
+  /** One transaction: no other request's statement can slip in between the rows. */
   private async writePositions(ordered: Array<Pick<PackageEntity, 'id' | 'position'>>): Promise<void> {
     const changed = ordered
       .map((pkg, position) => ({ pkg, position }))
       .filter(({ pkg, position }) => pkg.position !== position);
     if (changed.length === 0) return;
-    this.sqlite.transaction(() => {
+    await this.db.transaction(async (tx) => {
       for (const { pkg, position } of changed) {
-        this.sqlite.run('UPDATE "package" SET "position" = ? WHERE "id" = ?', position, pkg.id);
+        await tx.run('UPDATE "package" SET "position" = ? WHERE "id" = ?', position, pkg.id);
       }
     });
     for (const { pkg, position } of changed) pkg.position = position;

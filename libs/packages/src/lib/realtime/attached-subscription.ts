@@ -1,4 +1,4 @@
-import type { PubSub } from 'graphql-subscriptions';
+import type { PubSubEngine } from 'graphql-subscriptions';
 
 /**
  * An iterator over a PubSub topic that listens from the moment it is made. graphql-subscriptions'
@@ -6,17 +6,21 @@ import type { PubSub } from 'graphql-subscriptions';
  * published in between would reach nobody, so a client re-reading state on connect could still miss it.
  */
 export async function attachedSubscription<T>(
-  pubSub: PubSub,
+  pubSub: PubSubEngine,
   topic: string,
 ): Promise<AsyncIterableIterator<T>> {
   const queue: T[] = [];
   const waiting: Array<(result: IteratorResult<T>) => void> = [];
   let done = false;
-  const subscriptionId = await pubSub.subscribe(topic, (payload: T) => {
-    const next = waiting.shift();
-    if (next) next({ value: payload, done: false });
-    else queue.push(payload);
-  });
+  const subscriptionId = await pubSub.subscribe(
+    topic,
+    (payload: T) => {
+      const next = waiting.shift();
+      if (next) next({ value: payload, done: false });
+      else queue.push(payload);
+    },
+    {},
+  );
   const finish = (): IteratorResult<T> => {
     if (!done) {
       done = true;
@@ -44,7 +48,7 @@ export async function attachedSubscription<T>(
 
 /** Attaches first, then runs `check` (e.g. "the session exists"); detaches again if the check throws. */
 export async function subscribeChecked<T>(
-  pubSub: PubSub,
+  pubSub: PubSubEngine,
   topic: string,
   check: () => Promise<unknown>,
 ): Promise<AsyncIterableIterator<T>> {

@@ -92,14 +92,16 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
     // A cursor over ids: sessions skipped as busy are not met again in this sweep.
     let after = '';
     while (!this.stopping) {
-      const ids = this.sessions.idleSince(sessionCutoff, after, batch);
+      const ids = await this.sessions.idleSince(sessionCutoff, after, batch);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
       const deleted: string[] = [];
       for (const id of ids) {
-        // Check and delete in one tick: no upload, merge or description task can start in between.
+        // Uploads are checked in memory; merges and description tasks by the delete statement itself.
         if (this.work.isBusy(id)) result.busySessions += 1;
-        else if (this.sessions.deleteIfIdleSince(id, sessionCutoff)) deleted.push(id);
+        else if (await this.sessions.deleteIfIdleSince(id, sessionCutoff, this.work.busyConditions())) {
+          deleted.push(id);
+        } else if (await this.sessions.exists(id)) result.busySessions += 1;
       }
       await Promise.all(deleted.map((id) => this.removeFiles(id)));
       result.deletedSessions += deleted.length;

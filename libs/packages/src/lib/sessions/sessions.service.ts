@@ -3,8 +3,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { SessionEntity } from './session.entity';
-import { SqliteConnection } from '../persistence/sqlite-connection';
-import { daysToMs, toSqliteDatetime } from '../persistence/sqlite-datetime';
+import { type SqlDatabase, sqlDatabaseFor } from '../persistence/sql-database';
+import { daysToMs } from '../persistence/sqlite-datetime';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 
 /** 16 random bytes = 128 bits, written as 22 base64url characters. */
@@ -12,14 +12,14 @@ const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 
 @Injectable()
 export class SessionsService {
-  private readonly sqlite: SqliteConnection;
+  private readonly db: SqlDatabase;
 
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @InjectDataSource() dataSource: DataSource,
     @Inject(PACKAGES_OPTIONS) private readonly options: PackagesOptions,
   ) {
-    this.sqlite = new SqliteConnection(dataSource);
+    this.db = sqlDatabaseFor(dataSource);
   }
 
   async create(): Promise<SessionEntity> {
@@ -40,8 +40,10 @@ export class SessionsService {
   }
 
   /** Like find, without loading the row: every upload request checks its session. */
-  exists(id: string): boolean {
-    return SESSION_ID.test(id) && this.sqlite.get('SELECT 1 FROM "session" WHERE "id" = ?', id) !== undefined;
+  async exists(id: string): Promise<boolean> {
+    return (
+      SESSION_ID.test(id) && (await this.db.get('SELECT 1 FROM "session" WHERE "id" = ?', id)) !== undefined
+    );
   }
 
   async require(id: string): Promise<SessionEntity> {
@@ -52,12 +54,11 @@ export class SessionsService {
 
   /** Records a write to the session: its idle time, and so its retention, starts again from now. */
   async touch(id: string): Promise<void> {
-    this.touchNow(id);
-  }
-
-  /** touch, synchronously: one indexed UPDATE, cheap enough for every upload request. */
-  touchNow(id: string): void {
-    this.sqlite.run('UPDATE "session" SET "updatedAt" = ? WHERE "id" = ?', toSqliteDatetime(new Date()), id);
+    await this.db.run(
+      'UPDATE "session" SET "updatedAt" = ? WHERE "id" = ?',
+      this.db.timestamp(new Date()),
+      id,
+    );
   }
 
   /** When an untouched session is deleted: its last write (else its creation) + retention.sessionIdleDays. */
@@ -67,29 +68,30 @@ export class SessionsService {
   }
 
   /** Up to `limit` ids of sessions with no write since `cutoff`, after `afterId` in id order (a cursor). */
-  idleSince(cutoff: Date, afterId: string, limit: number): string[] {
-    return this.sqlite
-      .all<{ id: string }>(
-        `SELECT "id" FROM "session" WHERE "id" > ? AND COALESCE("updatedAt", "createdAt") < ? ORDER BY "id" LIMIT ?`,
-        afterId,
-        toSqliteDatetime(cutoff),
-        limit,
-      )
-      .map((row) => row.id);
+  async idleSince(cutoff: Date, afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.all<{ id: string }>(
+      `SELECT "id" FROM "session" WHERE "id" > ? AND COALESCE("updatedAt", "createdAt") < ? ORDER BY "id" LIMIT ?`,
+      afterId,
+      this.db.timestamp(cutoff),
+      limit,
+    );
+    return rows.map((row) => row.id);
   }
 
   /**
    * Deletes the session with every row that hangs from it (packages, merges, description tasks: foreign
-   * keys cascade), unless it was written to since `cutoff`. Synchronous, so the caller's check that no
-   * work runs holds. True when deleted; the files are the caller's to remove.
+   * keys cascade), unless it was written to since `cutoff` or a `busyWhen` condition holds (SQL about
+   * "session"."id", see SessionWorkRegistry): check and delete are one statement, so no task or merge
+   * another request (or instance) starts can slip in between. True when deleted; the files are the
+   * caller's to remove.
    */
-  deleteIfIdleSince(id: string, cutoff: Date): boolean {
-    return (
-      this.sqlite.run(
-        `DELETE FROM "session" WHERE "id" = ? AND COALESCE("updatedAt", "createdAt") < ?`,
-        id,
-        toSqliteDatetime(cutoff),
-      ) > 0
+  async deleteIfIdleSince(id: string, cutoff: Date, busyWhen: readonly string[] = []): Promise<boolean> {
+    const notBusy = busyWhen.map((condition) => ` AND NOT (${condition})`).join('');
+    const deleted = await this.db.run(
+      `DELETE FROM "session" WHERE "id" = ? AND COALESCE("updatedAt", "createdAt") < ?${notBusy}`,
+      id,
+      this.db.timestamp(cutoff),
     );
+    return deleted > 0;
   }
 }

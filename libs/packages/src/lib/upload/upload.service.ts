@@ -51,6 +51,8 @@ interface StoredFile {
 interface SessionUploads {
   requests: number;
   reservedBytes: number;
+  /** The session's stored bytes when last read, plus what this process stored since. */
+  storedBytes: number;
 }
 
 /** Streams multipart zips to disk, inspects each one and records it; one bad file never affects the others. */
@@ -79,12 +81,12 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const removed = await this.storage.removeOrphans(this.packagesService.storedPaths());
+    const removed = await this.storage.removeOrphans(await this.packagesService.storedPaths());
     if (removed > 0) this.logger.log({ msg: 'removed uploads no package refers to', count: removed });
   }
 
   async receive(sessionId: string, request: IncomingMessage): Promise<PackageModel[]> {
-    if (!this.sessions.exists(sessionId)) {
+    if (!(await this.sessions.exists(sessionId))) {
       throw new UploadRequestError(404, `Session ${sessionId} not found`);
     }
     const contentType = request.headers['content-type'] ?? '';
@@ -107,34 +109,45 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
     if (!(await this.space.hasRoomFor(declaredBytes ?? 0))) {
       throw new UploadRequestError(507, OUT_OF_STORAGE_MESSAGE);
     }
-    // From here to the reservation nothing awaits: no other request of the session can slip in between.
-    if (!this.sessions.exists(sessionId)) {
-      throw new UploadRequestError(404, `Session ${sessionId} not found`);
-    }
-    const room = this.sessionRoom(sessionId);
-    if (declaredBytes !== null && declaredBytes > room) {
-      throw new UploadRequestError(
-        413,
-        `The upload is ${formatSize(declaredBytes)}, but this session can take only ${formatSize(Math.max(0, room))} more ` +
-          `(at most ${formatSize(this.options.upload.maxSessionBytes)} per session). Remove packages to make room.`,
-      );
-    }
-    const uploads = this.receiving.get(sessionId) ?? { requests: 0, reservedBytes: 0 };
+    // Registered as receiving before the session is checked again: retention, which skips sessions
+    // receiving uploads, cannot delete it between that check and the upload's first insert.
+    const uploads = this.receiving.get(sessionId) ?? { requests: 0, reservedBytes: 0, storedBytes: 0 };
     this.receiving.set(sessionId, uploads);
     uploads.requests += 1;
-    uploads.reservedBytes += declaredBytes ?? 0;
+    let reserved = 0;
     try {
+      const [exists, storedBytes] = await Promise.all([
+        this.sessions.exists(sessionId),
+        this.packagesService.storedBytes(sessionId),
+      ]);
+      if (!exists) throw new UploadRequestError(404, `Session ${sessionId} not found`);
+      // From here to the reservation nothing awaits: no other request of the session can slip in between.
+      uploads.storedBytes = storedBytes;
+      const room = this.sessionRoom(sessionId);
+      if (declaredBytes !== null && declaredBytes > room) {
+        throw new UploadRequestError(
+          413,
+          `The upload is ${formatSize(declaredBytes)}, but this session can take only ${formatSize(Math.max(0, room))} more ` +
+            `(at most ${formatSize(this.options.upload.maxSessionBytes)} per session). Remove packages to make room.`,
+        );
+      }
+      reserved = declaredBytes ?? 0;
+      uploads.reservedBytes += reserved;
       return await this.receiveParts(sessionId, request, boundary, declaredBytes !== null);
     } finally {
-      uploads.reservedBytes -= declaredBytes ?? 0;
+      uploads.reservedBytes -= reserved;
       if (--uploads.requests === 0) this.receiving.delete(sessionId);
     }
   }
 
-  /** Bytes the session may still take: upload.maxSessionBytes less its stored zips and what requests in flight hold. */
+  /**
+   * Bytes the session may still take: upload.maxSessionBytes less its stored zips (as last read, plus what
+   * this process stored since) and what requests in flight hold. Synchronous, for the multipart parser's
+   * callbacks; the insert checks the database again.
+   */
   private sessionRoom(sessionId: string): number {
-    const reserved = this.receiving.get(sessionId)?.reservedBytes ?? 0;
-    return this.options.upload.maxSessionBytes - this.packagesService.storedBytes(sessionId) - reserved;
+    const uploads = this.receiving.get(sessionId);
+    return this.options.upload.maxSessionBytes - (uploads?.storedBytes ?? 0) - (uploads?.reservedBytes ?? 0);
   }
 
   private async receiveParts(
@@ -157,7 +170,7 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
         `No files received: send one or more zips in the field "${FILE_FIELD}".`,
       );
     }
-    if (results.some((r) => r.persisted)) this.sessions.touchNow(sessionId);
+    if (results.some((r) => r.persisted)) await this.sessions.touch(sessionId);
     if (!(await this.closeGaps(sessionId))) return results.map((r) => r.view);
     const stored = await this.packagesService.findByIds(
       results.filter((r) => r.persisted).map((r) => r.view.id),
@@ -171,7 +184,7 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
    * went unused) and no upload of it is in flight: the last one to finish does it. True when any moved.
    */
   private async closeGaps(sessionId: string): Promise<boolean> {
-    if (this.slots.has(sessionId) || !this.packagesService.hasPositionGaps(sessionId)) return false;
+    if (this.slots.has(sessionId) || !(await this.packagesService.hasPositionGaps(sessionId))) return false;
     return (await this.packagesService.compactPositions(sessionId)) > 0;
   }
 
@@ -287,17 +300,20 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
       if (stored.interrupted)
         return { persisted: false, view: rejectedView(filename, stored.error as string) };
       const entity = await this.inspect(sessionId, slot, stored);
-      // The last word on the session quota, in the same tick as the insert: concurrent uploads cannot
-      // both fit into the same room.
-      if (
-        entity.storagePath &&
-        this.packagesService.storedBytes(sessionId) + entity.sizeBytes > this.options.upload.maxSessionBytes
-      ) {
-        await this.storage.remove(entity.storagePath);
-        return { persisted: false, view: rejectedView(filename, this.sessionFullMessage()) };
-      }
+      // The last word on the session quota: check and insert run under the session's lock, so concurrent
+      // uploads to this process cannot both fit into the same room.
+      let recorded: 'inserted' | 'session-full';
       try {
-        this.packagesService.insert(entity);
+        recorded = await this.sessionLock.run(sessionId, async () => {
+          if (entity.storagePath) {
+            const storedBytes = await this.packagesService.storedBytes(sessionId);
+            if (storedBytes + entity.sizeBytes > this.options.upload.maxSessionBytes) return 'session-full';
+          }
+          await this.packagesService.insert(entity);
+          const uploads = this.receiving.get(sessionId);
+          if (uploads && entity.storagePath) uploads.storedBytes += entity.sizeBytes;
+          return 'inserted';
+        });
       } catch (error) {
         this.logger.error({
           msg: 'package could not be recorded',
@@ -313,6 +329,10 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
             isOutOfSpaceError(error) ? OUT_OF_STORAGE_MESSAGE : 'The package could not be saved; try again.',
           ),
         };
+      }
+      if (recorded === 'session-full') {
+        await this.storage.remove(entity.storagePath);
+        return { persisted: false, view: rejectedView(filename, this.sessionFullMessage()) };
       }
       return { persisted: true, view: toPackageView(entity) };
     } finally {
@@ -422,7 +442,7 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
     return this.sessionLock.run(sessionId, async () => {
       let state = this.slots.get(sessionId);
       if (!state) {
-        const { count, maxPosition } = this.packagesService.countAndMaxPosition(sessionId);
+        const { count, maxPosition } = await this.packagesService.countAndMaxPosition(sessionId);
         state = { taken: count, nextPosition: maxPosition + 1, inFlight: 0 };
         this.slots.set(sessionId, state);
       }

@@ -1,0 +1,4 @@
+import { PostgresSchema1765000000000 } from './1765000000000-postgres-schema';
+
+/** PostgreSQL's own set (the SQLite set is in ../migrations); listed by hand, as the server is bundled. */
+export const POSTGRES_MIGRATIONS = [PostgresSchema1765000000000];
