@@ -2,8 +2,17 @@ import { buildScorm12Package } from '@scorm-merge/scorm/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  createSessionWithPackages,
+  delay,
+  expectedAiDescription,
+  sessionWithTask,
+  startDescriptions,
+  waitForTaskEnd,
+} from '../api-e2e/description-test-kit';
 import { graphql, graphqlOk, uploadPackages } from '../support/api-client';
 import { startApiServer, type ApiServer } from '../support/api-server';
+import { startOpenAiTestServer } from '../support/openai-test-server';
 import { createTestDatabase, type TestDatabase } from './multi-instance-kit';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 
@@ -94,4 +103,50 @@ describe('PostgreSQL stopping and starting under a running instance', () => {
     // The same process throughout: it never exited.
     expect(server.process.exitCode).toBeNull();
   });
+
+  it('resumes a description task the outage interrupted once PostgreSQL is back, with no restart', async () => {
+    await server?.stop();
+    const openai = await startOpenAiTestServer({ latencyMs: 400 });
+    try {
+      server = await startApiServer({
+        dataDir: join(work, 'data'),
+        env: {
+          DATABASE_URL: database.url,
+          OPENAI_API_KEY: 'test-key',
+          OPENAI_BASE_URL: openai.url,
+          OPENAI_MODEL: 'gpt-test',
+        },
+      });
+      const titles = Array.from({ length: 8 }, (_, i) => `Outage Course ${i + 1}`);
+      const { sessionId } = await createSessionWithPackages(server.url, titles);
+      const task = await startDescriptions(server.url, sessionId);
+      const url = server.url;
+      await waitUntil(
+        async () => ((await sessionWithTask(url, sessionId)).descriptionTask?.completed ?? 0) >= 2,
+      );
+
+      await postgres.stop();
+      await waitForHealth(server, 503);
+      await delay(1000); // requests answered meanwhile cannot be committed
+      await postgres.start();
+
+      const ended = await waitForTaskEnd(server.url, sessionId, 30_000);
+      expect(ended).toMatchObject({ id: task.id, status: 'COMPLETED', total: 8, completed: 8, failed: 0 });
+      const view = await sessionWithTask(server.url, sessionId);
+      for (const pkg of view.packages) {
+        expect(pkg).toMatchObject({ descriptionSource: 'AI', description: expectedAiDescription(pkg.title) });
+      }
+      expect(server.process.exitCode).toBeNull();
+    } finally {
+      await openai.close();
+    }
+  });
 });
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await delay(100);
+  }
+}

@@ -28,6 +28,9 @@ export interface TaskCounts {
   failed: number;
 }
 
+/** How long a task the database failed under waits before it is tried again. */
+const RESUME_AFTER_DATABASE_ERROR_MS = 2000;
+
 /**
  * Works through a task's open items with bounded concurrency: describe, commit, then emit.
  * Each task has an AbortController; once it aborts, nothing more is committed or emitted for it.
@@ -38,6 +41,8 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly generator: DescriptionGenerator;
   private stopping = false;
+  /** Tasks waiting to be resumed after the database failed under them. */
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly store: DescriptionTaskStore,
@@ -73,9 +78,10 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     const started = new Promise<void>((resolve) => (markedRunning = resolve));
     const done = this.run(task, counts, controller.signal, resumed, markedRunning)
       .catch(async (error: unknown) => {
-        await this.failTask(task, counts, error, controller.signal);
+        const recorded = await this.failTask(task, counts, error, controller.signal);
         // The other workers of this task stop too: nothing more is committed or emitted after FAILED.
         controller.abort(new TaskStoppedError('failed'));
+        if (!recorded) this.resumeLater(task);
       })
       .finally(() => {
         this.running.delete(task.id);
@@ -93,6 +99,7 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
   /** Stops work without touching task status, so the next boot resumes it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.resumeTimers) clearTimeout(timer);
     const all = [...this.running.values()];
     for (const { controller } of all) controller.abort(new TaskStoppedError('shutdown'));
     await Promise.allSettled(all.map(({ done }) => done));
@@ -291,13 +298,29 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
     });
   }
 
+  /**
+   * The database could not even record the failure (it is unreachable, most likely): the task is still
+   * RUNNING there, so it is resumed once the database answers again, with no restart. Committed items are
+   * not redone.
+   */
+  private resumeLater(task: DescriptionTaskEntity): void {
+    if (this.stopping) return;
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      void this.start(task, true);
+    }, RESUME_AFTER_DATABASE_ERROR_MS);
+    timer.unref();
+    this.resumeTimers.add(timer);
+  }
+
+  /** Records the task FAILED; false when the database could not take that write. */
   private async failTask(
     task: DescriptionTaskEntity,
     counts: TaskCounts,
     error: unknown,
     signal: AbortSignal,
-  ): Promise<void> {
-    if (signal.aborted) return;
+  ): Promise<boolean> {
+    if (signal.aborted) return true;
     this.logger.error({
       msg: 'description task failed',
       taskId: task.id,
@@ -308,8 +331,14 @@ export class DescriptionRunner implements BeforeApplicationShutdown {
       if (await this.store.finish(task.id, TaskStatus.FAILED, message)) {
         this.emitProgress(task, counts, 'FAILED', { message, status: TaskStatus.FAILED });
       }
+      return true;
     } catch (writeError) {
-      this.logger.error({ msg: 'could not record the failure', taskId: task.id, error: String(writeError) });
+      this.logger.error({
+        msg: 'could not record the failure; the task resumes when the database answers',
+        taskId: task.id,
+        error: String(writeError),
+      });
+      return false;
     }
   }
 

@@ -206,6 +206,10 @@ class PostgresDatabase implements SqlDatabase {
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // A connection lost while checked out is reported on the client, not the pool: without a listener that
+    // 'error' event would end the process. The query in progress fails with the error anyway.
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(this.executor(client));
@@ -215,7 +219,8 @@ class PostgresDatabase implements SqlDatabase {
       await client.query('ROLLBACK').catch(() => (broken = true));
       throw error;
     } finally {
-      // A connection whose ROLLBACK failed is dropped, not handed to the next caller.
+      client.off('error', onError);
+      // A connection that broke, or whose ROLLBACK failed, is dropped, not handed to the next caller.
       client.release(broken);
     }
   }
