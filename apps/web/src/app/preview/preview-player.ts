@@ -1,0 +1,450 @@
+import { signal } from '@angular/core';
+import { CrossFrameLMS, Scorm12API, Scorm2004API } from 'scorm-again';
+import type { ApiCall } from './api-call-log';
+import { neighbourItem, statusFrom12, statusFrom2004, UNTRACKED, type ItemTracking } from './course-outline';
+import type { PreviewTrackingStore, StoredAttempt } from './preview-tracking-store';
+import type { CoursePreview, PreviewItem } from './preview.operations';
+import { explainSequencingException } from './sequencing-exceptions';
+
+type ScormApi = Scorm12API | Scorm2004API;
+type Activity = { id: string };
+type CmiJson = Record<string, unknown>;
+
+/** The SCORM methods a SCO may call through the frame bridge (the ones CrossFrameLMS allows). */
+const SCO_METHODS_12 = [
+  'LMSInitialize',
+  'LMSFinish',
+  'LMSGetValue',
+  'LMSSetValue',
+  'LMSCommit',
+  'LMSGetLastError',
+  'LMSGetErrorString',
+  'LMSGetDiagnostic',
+] as const;
+const SCO_METHODS_2004 = [
+  'Initialize',
+  'Terminate',
+  'GetValue',
+  'SetValue',
+  'Commit',
+  'GetLastError',
+  'GetErrorString',
+  'GetDiagnostic',
+] as const;
+/** Calls after which the SCO's tracking may have changed. */
+const TRACKING_METHODS = new Set([
+  'LMSSetValue',
+  'LMSCommit',
+  'LMSFinish',
+  'SetValue',
+  'Commit',
+  'Terminate',
+]);
+const LOG_LIMIT = 5000;
+/** scorm-again's LogLevelEnum.NONE: the player shows calls in its own log, never on the console. */
+const LOG_LEVEL_NONE = 5;
+
+export type NavigationRequest = 'continue' | 'previous' | 'exit';
+
+/**
+ * The SCORM run-time of one preview: scorm-again's API (1.2, or 2004 with its sequencing engine) in this
+ * page, answering the sandboxed frame's bridge over postMessage, logging every call, and keeping the
+ * tracking data in the tab. The page shows `current` in the frame and calls `attachFrame` when it is there.
+ */
+export class PreviewPlayer {
+  /** The item shown in the frame, and a key that changes on every delivery (a relaunch gets a new frame). */
+  readonly current = signal<{ item: PreviewItem; key: number } | null>(null);
+  readonly tracking = signal<Readonly<Record<string, ItemTracking>>>({});
+  readonly calls = signal<readonly ApiCall[]>([]);
+  /** Why the last navigation was refused, or what happened; read out politely. */
+  readonly message = signal<string | null>(null);
+  readonly ended = signal(false);
+
+  private api!: ScormApi;
+  private lms: CrossFrameLMS | null = null;
+  private frame: HTMLIFrameElement | null = null;
+  private deliveries = 0;
+  private seq = 0;
+  /** Per-SCO data kept for the next launch (1.2 always, 2004 only a suspended attempt). */
+  private cmiByItem: Record<string, CmiJson> = {};
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastSequencingError: string | null = null;
+  private readonly items: ReadonlyMap<string, PreviewItem>;
+  private readonly gate = (event: MessageEvent) => this.filterMessage(event);
+
+  constructor(
+    private readonly course: CoursePreview,
+    private readonly store: PreviewTrackingStore,
+  ) {
+    this.items = new Map(course.items.map((item) => [item.id, item]));
+  }
+
+  get is2004(): boolean {
+    return this.course.family === '2004';
+  }
+
+  /** Builds the run-time, restores the tab's tracking data, and delivers the first (or last open) SCO. */
+  start(): void {
+    // Registered before CrossFrameLMS's own listener so that it can stop what is not from our frame.
+    window.addEventListener('message', this.gate);
+    const saved = this.store.load();
+    this.createApi();
+    if (saved) this.restore(saved);
+    this.openBridge();
+    if (this.is2004) this.start2004(saved);
+    else this.deliver(this.itemOrNull(saved?.currentItemId) ?? neighbourItem(this.course.items, null, 1));
+  }
+
+  /** The page's frame for the current item (null while none): only its messages reach the API. */
+  attachFrame(frame: HTMLIFrameElement | null): void {
+    this.frame = frame;
+  }
+
+  /** Previous, Continue or Exit from the player's buttons. */
+  navigate(request: NavigationRequest): void {
+    this.message.set(null);
+    if (this.ended()) {
+      this.message.set('The course has ended. Reset the attempt to start again.');
+      return;
+    }
+    if (this.is2004) {
+      const nav = request === 'exit' ? 'exitAll' : request;
+      if (!this.request2004(nav)) {
+        const what = request === 'continue' ? 'Continue' : request === 'previous' ? 'Previous' : 'Exit';
+        this.message.set(`${what} is not available: ${this.refusalReason()}.`);
+      }
+      return;
+    }
+    this.finishOpen12();
+    if (request === 'exit') {
+      this.endCourse('You left the course.');
+      return;
+    }
+    const next = neighbourItem(
+      this.course.items,
+      this.current()?.item.id ?? null,
+      request === 'continue' ? 1 : -1,
+    );
+    if (next) this.deliver(next);
+    else this.message.set(request === 'continue' ? 'This is the last lesson.' : 'This is the first lesson.');
+  }
+
+  /** A choice from the outline. */
+  choose(itemId: string): void {
+    this.message.set(null);
+    const item = this.items.get(itemId);
+    if (!item) return;
+    if (this.ended()) {
+      this.message.set('The course has ended. Reset the attempt to start again.');
+      return;
+    }
+    if (this.is2004) {
+      if (!this.request2004('choice', itemId)) {
+        this.message.set(`${item.title} is not available yet: ${this.refusalReason()}.`);
+      }
+      return;
+    }
+    if (!item.launchUrl) {
+      this.message.set(`${item.title} has no content of its own: choose one of its lessons.`);
+      return;
+    }
+    this.finishOpen12();
+    this.deliver(item);
+  }
+
+  /** Clears the tab's tracking data and starts the course again from a fresh run-time. */
+  resetAttempt(): void {
+    this.tearDownApi();
+    this.store.clear();
+    this.cmiByItem = {};
+    this.tracking.set({});
+    this.calls.set([]);
+    this.seq = 0;
+    this.ended.set(false);
+    this.current.set(null);
+    this.createApi();
+    this.openBridge();
+    if (this.is2004) this.start2004(null);
+    else this.deliver(neighbourItem(this.course.items, null, 1));
+    this.message.set('The attempt was reset: all tracking data was cleared.');
+  }
+
+  destroy(): void {
+    this.flushSave();
+    this.tearDownApi();
+    window.removeEventListener('message', this.gate);
+  }
+
+  /** The status of an item: what its SCO reported, else what the sequencing engine rolled up. */
+  trackingOf(itemId: string): ItemTracking {
+    return this.tracking()[itemId] ?? UNTRACKED;
+  }
+
+  // --- run-time -------------------------------------------------------------------------------------
+
+  private createApi(): void {
+    if (this.is2004) {
+      const sequencing = this.course.sequencing ? JSON.parse(this.course.sequencing) : undefined;
+      this.api = new Scorm2004API({
+        logLevel: LOG_LEVEL_NONE,
+        autocommit: false,
+        sequencing: sequencing
+          ? {
+              ...sequencing,
+              eventListeners: {
+                onActivityDelivery: (activity: Activity) => this.onDelivery(activity),
+                onSequencingError: (error: string) => (this.lastSequencingError = error),
+                onSequencingSessionEnd: () => this.endCourse('The course has ended.'),
+                onRollupComplete: () => this.refreshTracking(),
+              },
+            }
+          : undefined,
+      });
+    } else {
+      this.api = new Scorm12API({ logLevel: LOG_LEVEL_NONE, autocommit: false });
+    }
+  }
+
+  private tearDownApi(): void {
+    this.lms?.destroy();
+    this.lms = null;
+    this.frame = null;
+  }
+
+  private start2004(saved: StoredAttempt | null): void {
+    const api = this.api as Scorm2004API;
+    if (saved?.sequencingState && api.deserializeSequencingState(saved.sequencingState)) {
+      const resumeAt = this.itemOrNull(saved.currentItemId);
+      if (resumeAt && this.request2004('choice', resumeAt.id)) return;
+    }
+    if (!this.request2004('start')) {
+      this.message.set(`The course cannot start: ${this.refusalReason()}.`);
+    }
+    this.refreshTracking();
+  }
+
+  /** Sends a navigation request to scorm-again's sequencing engine; a delivery follows through `onDelivery`. */
+  private request2004(request: string, target?: string): boolean {
+    this.lastSequencingError = null;
+    const api = this.api as Scorm2004API;
+    const accepted = api.processNavigationRequest(request, target);
+    this.refreshTracking();
+    this.scheduleSave();
+    return accepted;
+  }
+
+  private refusalReason(): string {
+    const service = (this.api as Scorm2004API).getSequencingService?.();
+    const exception =
+      service?.getSequencingState().lastSequencingResult?.exception ?? this.lastSequencingError;
+    return explainSequencingException(exception);
+  }
+
+  private onDelivery(activity: Activity): void {
+    const item = this.items.get(activity.id);
+    if (!item) return;
+    // Called from inside the engine (even from the SCO's Terminate): let it finish before the API is reset.
+    queueMicrotask(() => this.deliver(item));
+  }
+
+  /** Shows `item` in a new frame with a fresh data model (its kept data restored). */
+  private deliver(item: PreviewItem | null): void {
+    if (!item) {
+      this.current.set(null);
+      return;
+    }
+    this.keepOpenData();
+    // The old frame's late calls (its unload handler) must not reach the new SCO's session.
+    this.frame = null;
+    if (!this.api.isNotInitialized()) this.api.reset(undefined, { preserveListeners: true });
+    const kept = this.cmiByItem[item.id];
+    if (kept) this.api.loadFromJSON(kept);
+    this.current.set({ item, key: ++this.deliveries });
+    this.ended.set(false);
+    this.refreshTracking();
+    this.scheduleSave();
+  }
+
+  /** 1.2 has no sequencing: leaving a SCO that has not finished ends its session for it. */
+  private finishOpen12(): void {
+    if (this.api.isInitialized()) {
+      const api = this.api as Scorm12API;
+      this.frame = null;
+      this.record('player', 'LMSFinish', '', '', api.LMSFinish(''));
+    }
+  }
+
+  private endCourse(message: string): void {
+    this.keepOpenData();
+    this.frame = null;
+    this.current.set(null);
+    this.ended.set(true);
+    this.message.set(message);
+    this.refreshTracking();
+    this.scheduleSave();
+  }
+
+  /**
+   * CrossFrameLMS answers the frame's bridge. Its origin is '*' because a sandboxed frame's origin is
+   * opaque ("null", not a valid target); `filterMessage` lets through only our frame's messages, and
+   * answers go back to that frame's window alone.
+   */
+  private openBridge(): void {
+    // CrossFrameLMS only calls the SCORM methods by name, which the facade has.
+    const facade = this.scoFacade() as unknown as ConstructorParameters<typeof CrossFrameLMS>[0];
+    this.lms = new CrossFrameLMS(facade, '*', { rateLimit: 1000 });
+  }
+
+  /** The object CrossFrameLMS calls: every SCORM call goes through to scorm-again and into the log. */
+  private scoFacade(): Record<string, (...args: string[]) => unknown> & { getFlattenedCMI(): unknown } {
+    const api = this.api as unknown as Record<string, (...args: unknown[]) => string>;
+    const facade: Record<string, (...args: string[]) => unknown> = {};
+    for (const method of this.is2004 ? SCO_METHODS_2004 : SCO_METHODS_12) {
+      facade[method] = (...args: string[]) => {
+        const result = api[method].apply(this.api, args);
+        const isElementCall = /GetValue|SetValue/.test(method);
+        this.record(
+          'sco',
+          method,
+          isElementCall ? String(args[0] ?? '') : '',
+          isElementCall ? String(args[1] ?? '') : String(args[0] ?? ''),
+          String(result),
+        );
+        if (TRACKING_METHODS.has(method)) this.updateOpenTracking();
+        return result;
+      };
+    }
+    // The bridge refreshes its cache with this after each call; it is not a SCORM call, so it is not logged.
+    return Object.assign(facade, { getFlattenedCMI: () => this.api.getFlattenedCMI() });
+  }
+
+  /** Only messages from the current frame reach CrossFrameLMS. */
+  private filterMessage(event: MessageEvent): void {
+    const data = event.data as { messageId?: unknown } | null;
+    if (typeof data !== 'object' || data === null || !('messageId' in data)) return;
+    const fromFrame =
+      !!this.frame?.contentWindow &&
+      event.source === this.frame.contentWindow &&
+      (event.origin === 'null' || event.origin === this.course.contentOrigin);
+    if (!fromFrame) event.stopImmediatePropagation();
+  }
+
+  private record(
+    caller: ApiCall['caller'],
+    method: string,
+    element: string,
+    value: string,
+    result: string,
+  ): void {
+    const call: ApiCall = {
+      seq: ++this.seq,
+      at: new Date().toISOString(),
+      caller,
+      itemId: this.current()?.item.id ?? null,
+      method,
+      element,
+      value,
+      result,
+      errorCode: String(this.api.lastErrorCode),
+    };
+    const calls = this.calls();
+    this.calls.set(calls.length >= LOG_LIMIT ? [...calls.slice(1 - LOG_LIMIT), call] : [...calls, call]);
+    this.scheduleSave();
+  }
+
+  // --- tracking -------------------------------------------------------------------------------------
+
+  /** The open SCO's status and score, from its live data model. */
+  private updateOpenTracking(): void {
+    const open = this.current()?.item;
+    if (!open) return;
+    this.tracking.update((all) => ({ ...all, [open.id]: this.openTracking() }));
+    if (this.is2004) this.refreshTracking();
+  }
+
+  private openTracking(): ItemTracking {
+    if (this.api instanceof Scorm12API) {
+      const core = this.api.cmi.core;
+      return { status: statusFrom12(core.lesson_status), score: core.score.raw || null };
+    }
+    const cmi = (this.api as Scorm2004API).cmi;
+    const scaled = cmi.score.scaled;
+    return {
+      status: statusFrom2004(cmi.completion_status, cmi.success_status),
+      score: cmi.score.raw || (scaled !== '' ? `${Math.round(Number(scaled) * 100)}%` : null),
+    };
+  }
+
+  /** Clusters (and SCOs not opened in this tab) take what the sequencing engine rolled up. */
+  private refreshTracking(): void {
+    if (!this.is2004) return;
+    const api = this.api as Scorm2004API;
+    const next: Record<string, ItemTracking> = { ...this.tracking() };
+    for (const item of this.course.items) {
+      const data = api.getActivityTrackingData(item.id);
+      if (!data) continue;
+      const rolledUp: ItemTracking = {
+        status: statusFrom2004(data.completionStatus, data.successStatus),
+        score: data.score === null ? null : `${Math.round(data.score * 100)}%`,
+      };
+      const reported = next[item.id];
+      // A SCO's own report is live; the engine's copy may lag until the attempt ends.
+      if (!reported || (rolledUp.status !== 'not attempted' && !item.launchUrl)) next[item.id] = rolledUp;
+    }
+    this.tracking.set(next);
+  }
+
+  /** Keeps what the open SCO needs at its next launch: 1.2 everything, 2004 a suspended attempt only. */
+  private keepOpenData(): void {
+    const open = this.current()?.item;
+    if (!open || this.api.isNotInitialized()) return;
+    const cmi = this.api.renderCMIToJSONObject();
+    const suspended = this.is2004 && (this.api as Scorm2004API).cmi.exit === 'suspend';
+    if (!this.is2004 || suspended) this.cmiByItem[open.id] = launchData(cmi);
+    else delete this.cmiByItem[open.id];
+  }
+
+  // --- the tab's storage ----------------------------------------------------------------------------
+
+  private restore(saved: StoredAttempt): void {
+    this.cmiByItem = saved.cmiByItem;
+    this.tracking.set(saved.tracking);
+    this.calls.set(saved.calls);
+    this.seq = saved.calls.at(-1)?.seq ?? 0;
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.flushSave(), 250);
+  }
+
+  private flushSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.store.save({
+      currentItemId: this.current()?.item.id ?? null,
+      cmiByItem: this.cmiByItem,
+      tracking: this.tracking(),
+      calls: [...this.calls()],
+      sequencingState: this.is2004 ? (this.api as Scorm2004API).serializeSequencingState() : null,
+    });
+  }
+
+  private itemOrNull(id: string | null | undefined): PreviewItem | null {
+    return (id && this.items.get(id)) || null;
+  }
+}
+
+/** The part of a SCO's data model that carries over to its next launch (what the SCO may read back). */
+function launchData(cmi: CmiJson): CmiJson {
+  const kept: CmiJson = {};
+  for (const key of ['suspend_data', 'location', 'completion_status', 'success_status', 'score', 'core']) {
+    if (key in cmi) kept[key] = cmi[key];
+  }
+  const core = kept['core'] as Record<string, unknown> | undefined;
+  if (core) {
+    const { lesson_status, lesson_location, score } = core;
+    kept['core'] = { lesson_status, lesson_location, score };
+  }
+  return kept;
+}
