@@ -399,7 +399,7 @@ export class PreviewPlayer {
     const open = this.current()?.item;
     if (!open || this.api.isNotInitialized()) return;
     const cmi = this.api.renderCMIToJSONObject();
-    const suspended = this.is2004 && (this.api as Scorm2004API).cmi.exit === 'suspend';
+    const suspended = this.is2004 && (this.api as Scorm2004API).cmi.getExitValueInternal() === 'suspend';
     if (!this.is2004 || suspended) this.cmiByItem[open.id] = launchData(cmi);
     else delete this.cmiByItem[open.id];
   }
