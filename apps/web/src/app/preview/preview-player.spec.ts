@@ -189,6 +189,42 @@ describe('PreviewPlayer', () => {
       expect(player.trackingOf('welcome')).toEqual({ status: 'passed', score: '80%' });
     });
 
+    it('leaves an open SCO on Continue: the SCO reports while unloading, then the next lesson opens', async () => {
+      player = await open(COURSE_2004);
+      await sco.call('Initialize', '');
+      player.navigate('continue');
+      expect(sco.frame.getAttribute('src')).toBe('about:blank');
+      await sco.call('SetValue', 'cmi.completion_status', 'completed');
+      await sco.call('Terminate', '');
+      await settle();
+      expect(player.current()?.item.id).toBe('lesson-1');
+      // Completed by the SCO; the engine also counts its objective satisfied (objectiveSetByContent is off).
+      expect(player.trackingOf('welcome').status).toMatch(/^(completed|passed)$/);
+    });
+
+    it('refuses a choice out of order while a lesson is open, and leaves that lesson running', async () => {
+      player = await open(COURSE_2004);
+      player.navigate('continue');
+      await settle();
+      player.attachFrame(sco.frame);
+      sco.frame.setAttribute('src', '/content/lesson-1.html');
+      await sco.call('Initialize', '');
+      player.choose('lesson-3');
+      await settle();
+      expect(player.message()).toMatch(/^Lesson 3 is not available yet: .+/);
+      expect(sco.frame.getAttribute('src')).toBe('/content/lesson-1.html');
+      expect(await sco.call('GetValue', 'cmi.completion_status')).toBe('unknown');
+    });
+
+    it('opens a module chosen from the outline at its first lesson, leaving the open one', async () => {
+      player = await open(COURSE_2004);
+      await sco.call('Initialize', '');
+      player.choose('golf');
+      await sco.call('Terminate', '');
+      await settle();
+      expect(player.current()?.item.id).toBe('lesson-1');
+    });
+
     it('drops messages from any window other than the current frame', async () => {
       player = await open(COURSE_2004);
       const stranger = new FrameSco();
@@ -230,18 +266,32 @@ describe('PreviewPlayer', () => {
       expect(player.current()?.item.id).toBe('sco-a');
     });
 
-    it('finishes an open SCO when the player leaves it, and keeps its status for the next launch', async () => {
+    it('lets an open SCO finish while it unloads, keeps its status, and gives it back at its next launch', async () => {
       player = await open(COURSE_12, 'pkg-12');
       await sco.call('LMSInitialize', '');
       await sco.call('LMSSetValue', 'cmi.core.lesson_status', 'passed');
       await sco.call('LMSSetValue', 'cmi.core.score.raw', '90');
       expect(player.trackingOf('sco-a')).toEqual({ status: 'passed', score: '90' });
       player.navigate('continue');
-      expect(player.calls().at(-1)).toMatchObject({ caller: 'player', method: 'LMSFinish', result: 'true' });
+      // The SCO is unloaded first; its unload handler finishes, then the player moves on.
+      expect(sco.frame.getAttribute('src')).toBe('about:blank');
+      expect(player.current()?.item.id).toBe('sco-a');
+      await sco.call('LMSFinish', '');
+      expect(player.current()?.item.id).toBe('sco-b');
+      player.attachFrame(sco.frame);
       player.choose('sco-a');
       player.attachFrame(sco.frame);
       expect(await sco.call('LMSInitialize', '')).toBe('true');
       expect(await sco.call('LMSGetValue', 'cmi.core.lesson_status')).toBe('passed');
+    });
+
+    it('finishes a SCO for it when it does not while unloading', async () => {
+      player = await open(COURSE_12, 'pkg-12');
+      await sco.call('LMSInitialize', '');
+      player.navigate('continue');
+      await new Promise((resolve) => setTimeout(resolve, 1700));
+      expect(player.calls().at(-1)).toMatchObject({ caller: 'player', method: 'LMSFinish', result: 'true' });
+      expect(player.current()?.item.id).toBe('sco-b');
     });
   });
 });

@@ -4,7 +4,7 @@ import type { ApiCall } from './api-call-log';
 import { neighbourItem, statusFrom12, statusFrom2004, UNTRACKED, type ItemTracking } from './course-outline';
 import type { PreviewTrackingStore, StoredAttempt } from './preview-tracking-store';
 import type { CoursePreview, PreviewItem } from './preview.operations';
-import { explainSequencingException } from './sequencing-exceptions';
+import { explainRefusedChoice, explainSequencingException, findActivity } from './sequencing-exceptions';
 
 type ScormApi = Scorm12API | Scorm2004API;
 type Activity = { id: string };
@@ -46,6 +46,17 @@ const LOG_LEVEL_NONE = 5;
 
 export type NavigationRequest = 'continue' | 'previous' | 'exit';
 
+/** A navigation request in scorm-again's words ('continue', 'previous', 'choice', 'exitAll'). */
+interface PendingRequest {
+  nav: string;
+  target?: string;
+  /** How a refusal starts, e.g. "Lesson 3 is not available yet". */
+  refused: string;
+}
+
+/** How long a SCO may take to report and terminate while it unloads. */
+const UNLOAD_GRACE_MS = 1500;
+
 /**
  * The SCORM run-time of one preview: scorm-again's API (1.2, or 2004 with its sequencing engine) in this
  * page, answering the sandboxed frame's bridge over postMessage, logging every call, and keeping the
@@ -69,6 +80,9 @@ export class PreviewPlayer {
   private cmiByItem: Record<string, CmiJson> = {};
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private lastSequencingError: string | null = null;
+  /** A request waiting for the open SCO to terminate while it unloads. */
+  private pending: (PendingRequest & { deliveries: number }) | null = null;
+  private unloadTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly items: ReadonlyMap<string, PreviewItem>;
   private readonly gate = (event: MessageEvent) => this.filterMessage(event);
 
@@ -102,22 +116,13 @@ export class PreviewPlayer {
 
   /** Previous, Continue or Exit from the player's buttons. */
   navigate(request: NavigationRequest): void {
-    this.message.set(null);
-    if (this.ended()) {
-      this.message.set('The course has ended. Reset the attempt to start again.');
-      return;
-    }
+    const what = request === 'continue' ? 'Continue' : request === 'previous' ? 'Previous' : 'Exit';
     if (this.is2004) {
-      const nav = request === 'exit' ? 'exitAll' : request;
-      if (!this.request2004(nav)) {
-        const what = request === 'continue' ? 'Continue' : request === 'previous' ? 'Previous' : 'Exit';
-        this.message.set(`${what} is not available: ${this.refusalReason()}.`);
-      }
+      this.leaveFor({ nav: request === 'exit' ? 'exitAll' : request, refused: `${what} is not available` });
       return;
     }
-    this.finishOpen12();
     if (request === 'exit') {
-      this.endCourse('You left the course.');
+      this.leaveFor({ nav: 'exitAll', refused: '' });
       return;
     }
     const next = neighbourItem(
@@ -125,35 +130,123 @@ export class PreviewPlayer {
       this.current()?.item.id ?? null,
       request === 'continue' ? 1 : -1,
     );
-    if (next) this.deliver(next);
-    else this.message.set(request === 'continue' ? 'This is the last lesson.' : 'This is the first lesson.');
+    if (!next) {
+      this.message.set(request === 'continue' ? 'This is the last lesson.' : 'This is the first lesson.');
+      return;
+    }
+    this.leaveFor({ nav: 'choice', target: next.id, refused: '' });
   }
 
   /** A choice from the outline. */
   choose(itemId: string): void {
-    this.message.set(null);
     const item = this.items.get(itemId);
     if (!item) return;
+    if (!this.is2004 && !item.launchUrl) {
+      this.message.set(`${item.title} has no content of its own: choose one of its lessons.`);
+      return;
+    }
+    this.leaveFor({ nav: 'choice', target: itemId, refused: `${item.title} is not available yet` });
+  }
+
+  /**
+   * Leaves the open SCO as an LMS does: the request is checked first (a refusal leaves the SCO running),
+   * then the SCO is unloaded so that its own unload handler still reports and terminates; the request is
+   * processed at that Terminate (or the player terminates for a SCO that does not within the grace time).
+   */
+  private leaveFor(request: PendingRequest): void {
+    this.message.set(null);
     if (this.ended()) {
       this.message.set('The course has ended. Reset the attempt to start again.');
       return;
     }
+    if (this.pending) return;
     if (this.is2004) {
-      if (!this.request2004('choice', itemId)) {
-        this.message.set(`${item.title} is not available yet: ${this.refusalReason()}.`);
+      const refusal = this.predictRefusal(request);
+      if (refusal) {
+        this.message.set(`${request.refused}: ${refusal}.`);
+        return;
+      }
+    }
+    if (!this.api.isInitialized()) {
+      this.process(request);
+      return;
+    }
+    this.pending = { ...request, deliveries: this.deliveries };
+    if (this.is2004) {
+      // Processed by scorm-again's Terminate, together with whatever the SCO reports while unloading.
+      (this.api as Scorm2004API).adl.nav.request = request.target
+        ? `{target=${request.target}}${request.nav}`
+        : request.nav;
+    }
+    this.unloadTimer = setTimeout(() => this.terminateForSco(), UNLOAD_GRACE_MS);
+    if (this.frame) this.frame.src = 'about:blank';
+    else this.terminateForSco();
+  }
+
+  /** The SCO did not terminate while unloading: end its session for it. */
+  private terminateForSco(): void {
+    if (!this.pending || !this.api.isInitialized()) return;
+    const method = this.is2004 ? 'Terminate' : 'LMSFinish';
+    const api = this.api as unknown as Record<string, (parameter: string) => string>;
+    this.record('player', method, '', '', String(api[method]('')));
+    this.afterTerminate();
+  }
+
+  /** After the open SCO's session ended: carry out the pending request if Terminate did not. */
+  private afterTerminate(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.pending = null;
+    if (!this.is2004) {
+      this.process(pending);
+      return;
+    }
+    // A delivery from Terminate comes in a microtask; none means the engine refused after all.
+    queueMicrotask(() => {
+      if (this.deliveries !== pending.deliveries || this.ended()) return;
+      this.message.set(`${pending.refused}: ${this.refusalReason()}.`);
+      const open = this.current()?.item;
+      if (open) this.deliver(open);
+    });
+  }
+
+  /** Runs a request with no SCO session open. */
+  private process(request: PendingRequest): void {
+    if (this.is2004) {
+      if (!this.request2004(request.nav, request.target)) {
+        this.message.set(`${request.refused}: ${this.refusalReason()}.`);
       }
       return;
     }
-    if (!item.launchUrl) {
-      this.message.set(`${item.title} has no content of its own: choose one of its lessons.`);
-      return;
+    if (request.nav === 'exitAll') this.endCourse('You left the course.');
+    else this.deliver(this.itemOrNull(request.target));
+  }
+
+  /** Why scorm-again would refuse the request now, or null when it looks allowed. */
+  private predictRefusal(request: PendingRequest): string | null {
+    const api = this.api as Scorm2004API;
+    if (request.nav === 'continue' || request.nav === 'previous') {
+      const preview = api.previewNavigationRequest(request.nav);
+      return preview.outcome === 'blocked' ? explainSequencingException(preview.exception) : null;
     }
-    this.finishOpen12();
-    this.deliver(item);
+    if (request.nav === 'choice' && request.target && api.isInitialized()) {
+      const process = api.getSequencingService()?.getOverallSequencingProcess();
+      if (process && !process.predictChoiceEnabled(request.target)) {
+        return explainRefusedChoice(
+          findActivity(api as unknown as Parameters<typeof findActivity>[0], request.target),
+        );
+      }
+    }
+    return null;
   }
 
   /** Clears the tab's tracking data and starts the course again from a fresh run-time. */
   resetAttempt(): void {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.pending = null;
     this.tearDownApi();
     this.store.clear();
     this.cmiByItem = {};
@@ -170,6 +263,7 @@ export class PreviewPlayer {
   }
 
   destroy(): void {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.flushSave();
     this.tearDownApi();
     window.removeEventListener('message', this.gate);
@@ -253,6 +347,9 @@ export class PreviewPlayer {
       this.current.set(null);
       return;
     }
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.pending = null;
     this.keepOpenData();
     // The old frame's late calls (its unload handler) must not reach the new SCO's session.
     this.frame = null;
@@ -263,15 +360,6 @@ export class PreviewPlayer {
     this.ended.set(false);
     this.refreshTracking();
     this.scheduleSave();
-  }
-
-  /** 1.2 has no sequencing: leaving a SCO that has not finished ends its session for it. */
-  private finishOpen12(): void {
-    if (this.api.isInitialized()) {
-      const api = this.api as Scorm12API;
-      this.frame = null;
-      this.record('player', 'LMSFinish', '', '', api.LMSFinish(''));
-    }
   }
 
   private endCourse(message: string): void {
@@ -311,6 +399,27 @@ export class PreviewPlayer {
           String(result),
         );
         if (TRACKING_METHODS.has(method)) this.updateOpenTracking();
+        if (method === 'Terminate' || method === 'LMSFinish') this.afterTerminate();
+        return result;
+      };
+    }
+    // A SCO of the other family finds the bridge too; its calls are refused, and shown, rather than lost.
+    for (const method of this.is2004 ? SCO_METHODS_12 : SCO_METHODS_2004) {
+      facade[method] = (...args: string[]) => {
+        const isElementCall = /GetValue|SetValue/.test(method);
+        const result = /GetValue|GetErrorString|GetDiagnostic/.test(method)
+          ? ''
+          : method.endsWith('GetLastError')
+            ? '101'
+            : 'false';
+        this.record(
+          'sco',
+          method,
+          isElementCall ? String(args[0] ?? '') : '',
+          isElementCall ? String(args[1] ?? '') : String(args[0] ?? ''),
+          result,
+          '101',
+        );
         return result;
       };
     }
@@ -323,10 +432,20 @@ export class PreviewPlayer {
     const data = event.data as { messageId?: unknown } | null;
     if (typeof data !== 'object' || data === null || !('messageId' in data)) return;
     const fromFrame =
-      !!this.frame?.contentWindow &&
-      event.source === this.frame.contentWindow &&
+      this.isInsideFrame(event.source) &&
       (event.origin === 'null' || event.origin === this.course.contentOrigin);
     if (!fromFrame) event.stopImmediatePropagation();
+  }
+
+  /** The current frame's window or one nested in it (a SCO that a launch page frames, like the 1.2 adapter's). */
+  private isInsideFrame(source: MessageEventSource | null): boolean {
+    const frameWindow = this.frame?.contentWindow;
+    if (!frameWindow || !source || !('parent' in source)) return false;
+    // `parent` is readable across origins; the walk ends at the top window, whose parent is itself.
+    for (let current: Window = source; ; current = current.parent) {
+      if (current === frameWindow) return true;
+      if (current === current.parent) return false;
+    }
   }
 
   private record(
@@ -335,6 +454,7 @@ export class PreviewPlayer {
     element: string,
     value: string,
     result: string,
+    errorCode = String(this.api.lastErrorCode),
   ): void {
     const call: ApiCall = {
       seq: ++this.seq,
@@ -345,7 +465,7 @@ export class PreviewPlayer {
       element,
       value,
       result,
-      errorCode: String(this.api.lastErrorCode),
+      errorCode,
     };
     const calls = this.calls();
     this.calls.set(calls.length >= LOG_LIMIT ? [...calls.slice(1 - LOG_LIMIT), call] : [...calls, call]);
@@ -380,6 +500,7 @@ export class PreviewPlayer {
     if (!this.is2004) return;
     const api = this.api as Scorm2004API;
     const next: Record<string, ItemTracking> = { ...this.tracking() };
+    const openId = this.current()?.item.id;
     for (const item of this.course.items) {
       const data = api.getActivityTrackingData(item.id);
       if (!data) continue;
@@ -388,8 +509,13 @@ export class PreviewPlayer {
         score: data.score === null ? null : `${Math.round(data.score * 100)}%`,
       };
       const reported = next[item.id];
-      // A SCO's own report is live; the engine's copy may lag until the attempt ends.
-      if (!reported || (rolledUp.status !== 'not attempted' && !item.launchUrl)) next[item.id] = rolledUp;
+      // The open SCO's own report is live (the engine's copy lags until its attempt ends); otherwise the
+      // engine knows more, e.g. a SCO that set no status is completed when its attempt ends.
+      const isLive = item.id === openId && this.api.isInitialized();
+      if (!reported) next[item.id] = rolledUp;
+      else if (!isLive && rolledUp.status !== 'not attempted') {
+        next[item.id] = { status: rolledUp.status, score: rolledUp.score ?? reported.score };
+      }
     }
     this.tracking.set(next);
   }

@@ -48,3 +48,46 @@ export function explainSequencingException(code: string | null | undefined): str
   const reason = REASONS[code] ?? 'the course’s sequencing rules do not allow it';
   return `${reason} (${code})`;
 }
+
+/** What the player reads of a scorm-again activity to explain a refused choice. */
+export interface ActivityFacts {
+  id: string;
+  isHiddenFromChoice: boolean;
+  isAvailable: boolean;
+  parent: ActivityFacts | null;
+  children: ActivityFacts[];
+  sequencingControls: { choice: boolean };
+  sequencingRules: { preConditionRules: Array<{ action: string }> };
+}
+
+interface WithActivityTree {
+  getSequencingService(): { getSequencingState(): { rootActivity: unknown } } | null;
+}
+
+/** The activity of the engine's tree with this id, or null. */
+export function findActivity(api: WithActivityTree, id: string): ActivityFacts | null {
+  const root = api.getSequencingService()?.getSequencingState().rootActivity as ActivityFacts | null;
+  const pending = root ? [root] : [];
+  while (pending.length) {
+    const activity = pending.pop() as ActivityFacts;
+    if (activity.id === id) return activity;
+    pending.push(...activity.children);
+  }
+  return null;
+}
+
+/** Why the engine predicts that a choice of `activity` is refused, from its sequencing definition. */
+export function explainRefusedChoice(activity: ActivityFacts | null): string {
+  if (!activity) return explainSequencingException('SB.2.9-1');
+  for (let at: ActivityFacts | null = activity; at; at = at.parent) {
+    if (at.isHiddenFromChoice) return explainSequencingException('SB.2.9-4');
+  }
+  if (activity.parent && !activity.parent.sequencingControls.choice)
+    return explainSequencingException('NB.2.1-11');
+  const ruleActions = activity.sequencingRules.preConditionRules.map((rule) => rule.action);
+  if (ruleActions.includes('disabled')) {
+    return 'its rules disable it until the lessons before it are done';
+  }
+  if (ruleActions.includes('hiddenFromChoice')) return explainSequencingException('SB.2.9-4');
+  return 'the course’s sequencing rules do not allow it from here';
+}
