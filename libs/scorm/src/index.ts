@@ -39,8 +39,17 @@ export {
 // Preview: a package's outline from its manifest
 export {
   readCourseOutline,
-  withParameters,
   type CourseOutline,
   type OutlineItem,
   type OutlineLaunch,
 } from './lib/preview/course-outline';
+
+// Sequencing: the activity tree scorm-again's engine takes, and each leaf's launch href
+export {
+  launchableLeaves,
+  sequencingSettingsFromManifest,
+  withParameters,
+  type ActivityTreeOptions,
+  type LaunchableLeaf,
+} from './lib/sequencing/activity-tree';
+export type * from './lib/sequencing/sequencing-settings';

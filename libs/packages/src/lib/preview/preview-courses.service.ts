@@ -7,7 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { readCourseOutline, type CourseOutline } from '@scorm-merge/scorm';
+import { readCourseOutline, sequencingSettingsFromManifest, type CourseOutline } from '@scorm-merge/scorm';
 import { MERGE_PROGRESS_EVENT, type MergeProgressChanged } from '../merges/merge-events';
 import { MergeStorage } from '../merges/merge-storage';
 import { MergesService } from '../merges/merges.service';
@@ -143,6 +143,21 @@ export class PreviewCourses implements OnModuleDestroy {
     return { kind: 'merges', id, sessionId, zipPath: this.mergeStorage.absolutePath(outputPath), title };
   }
 
+  /** scorm-again's sequencing settings for a 2004 manifest, as JSON; null (and a warning) if it has none. */
+  private sequencingSettingsJson(source: PreviewSource, manifestXml: string): string | null {
+    try {
+      return JSON.stringify(sequencingSettingsFromManifest(manifestXml));
+    } catch (error) {
+      this.logger.warn({
+        msg: 'no sequencing settings',
+        kind: source.kind,
+        id: source.id,
+        error: String(error),
+      });
+      return null;
+    }
+  }
+
   private async buildCourse(source: PreviewSource): Promise<PreviewCourse> {
     const started = Date.now();
     const { archive } = await this.archives.get(source.zipPath);
@@ -151,7 +166,7 @@ export class PreviewCourses implements OnModuleDestroy {
     const { manifestXml, ...outline } = await readCourseOutline(archive, maxManifestBytes);
     const course: PreviewCourse = {
       outline: { ...outline, title: source.title || outline.title },
-      sequencing: outline.family === '2004' ? sequencingSettingsJson(manifestXml) : null,
+      sequencing: outline.family === '2004' ? this.sequencingSettingsJson(source, manifestXml) : null,
     };
     this.logger.log({
       msg: 'preview outline built',
@@ -162,10 +177,4 @@ export class PreviewCourses implements OnModuleDestroy {
     });
     return course;
   }
-}
-
-/** scorm-again's sequencing settings for a SCORM 2004 manifest, as JSON. */
-function sequencingSettingsJson(_manifestXml: string): string | null {
-  // Filled in from the sequencing translation of libs/scorm once it lands.
-  return null;
 }

@@ -4,6 +4,7 @@ import { parseManifest } from '../manifest/manifest-parser';
 import { resolveHref } from '../manifest/package-paths';
 import type { ScormFamily } from '../manifest/scorm-version';
 import { PackageError } from '../package-error';
+import { withParameters } from '../sequencing/activity-tree';
 import { decodeXmlBytes } from '../xml/safe-xml-parser';
 import type { ZipArchive } from '../zip/zip-archive';
 import { formatBytes } from '../zip/zip-errors';
@@ -102,7 +103,7 @@ function launchOf(
   entryNames: ReadonlySet<string>,
 ): OutlineLaunch | null {
   if (!resource.href) return null;
-  const href = withParameters(resource.href.trim(), item.parameters);
+  const href = withParameters(resource.href.trim(), item.parameters ?? '');
   const resolved = resolveHref(rootFolder, resource.base, href);
   if (resolved.kind === 'external') {
     // Only web addresses: a javascript: or data: "launch" would run in whatever frames it.
@@ -120,19 +121,4 @@ function queryOf(href: string): string {
   const withoutFragment = href.replace(/#.*$/s, '');
   const at = withoutFragment.indexOf('?');
   return at < 0 ? '' : withoutFragment.slice(at);
-}
-
-/**
- * Appends an item's `parameters` to its launch href as SCORM CAM says: a leading '?' or '&' is
- * dropped, and they join the href's own query with '&' (or start one with '?').
- */
-export function withParameters(href: string, parameters: string | null): string {
-  const extra = (parameters ?? '').trim();
-  if (!extra || extra.startsWith('#')) return href;
-  const fragmentAt = href.indexOf('#');
-  const base = fragmentAt < 0 ? href : href.slice(0, fragmentAt);
-  const fragment = fragmentAt < 0 ? '' : href.slice(fragmentAt);
-  const query = extra.replace(/^[?&]+/, '');
-  if (!query) return href;
-  return `${base}${base.includes('?') ? '&' : '?'}${query}${fragment}`;
 }
