@@ -10,6 +10,7 @@ import {
   PACKAGES_ENTITIES,
   PackagesConfigModule,
   PackagesModule,
+  PreviewModule,
   RealtimeModule,
   RetentionModule,
   SessionsModule,
@@ -35,6 +36,14 @@ export const DATABASE_FILE = 'scorm-merge.sqlite';
 function builtInspectionWorker(): string | undefined {
   const script = join(__dirname, 'inspection-worker.js');
   return existsSync(script) ? script : undefined;
+}
+
+/** scorm-again's cross-frame API: copied beside main.js by the build, read from node_modules unbundled. */
+function crossFrameApiScript(): string {
+  const built = join(__dirname, 'preview', 'cross-frame-api.min.js');
+  return existsSync(built)
+    ? built
+    : join(__dirname, '..', '..', '..', 'node_modules', 'scorm-again', 'dist', 'cross-frame-api.min.js');
 }
 
 /** Composition only: configuration, persistence, GraphQL and the feature modules. */
@@ -87,6 +96,7 @@ export class AppModule {
         MergesModule,
         StorageModule,
         RetentionModule,
+        PreviewModule.forRoot({ ...config.preview, crossFrameApiScript: crossFrameApiScript() }),
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
         RateLimitsModule.forRoot(config.rateLimits),
         ExplorerModule.forRoot(config.explorer),

@@ -21,6 +21,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env['OPENAI_API_KEY'] !== undefined) config.openai.apiKey = env['OPENAI_API_KEY'];
   if (env['OPENAI_BASE_URL'] !== undefined) config.openai.baseURL = env['OPENAI_BASE_URL'];
   if (env['OPENAI_MODEL']) config.openai.model = env['OPENAI_MODEL'];
+  if (env['PREVIEW_ORIGIN'] !== undefined) config.preview.origin = env['PREVIEW_ORIGIN'];
+  if (env['PREVIEW_SECRET'] !== undefined) config.preview.secret = env['PREVIEW_SECRET'];
+  config.preview.origin = previewOrigin(config.preview.origin);
   config.server.dataDir = resolve(config.server.dataDir);
   return config;
 }
@@ -37,6 +40,26 @@ function readConfigFile(path: string): DeepPartial<AppConfig> {
   } catch (error) {
     throw new Error(`CONFIG_FILE ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** preview.origin in URL's normal form (`https://content.example.com`), or '' when unset. */
+function previewOrigin(value: string): string {
+  if (!value) return '';
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname.length > 1 ||
+    url.search
+  ) {
+    throw new Error(`preview.origin: "${value}" is not an origin like https://content.example.com`);
+  }
+  return url.origin;
 }
 
 function parsePort(value: string): number {

@@ -22,3 +22,9 @@ export {
 } from './merged-package-checks';
 export { sharedFixturesDir } from './shared-fixtures';
 export { forgeCrc32 } from './crc32-forgery';
+export {
+  sequencedManifest,
+  sequencedPackage,
+  type SequencedItem,
+  type SequencedManifestOptions,
+} from './sequenced-manifest';
