@@ -112,9 +112,7 @@ it('serves files from the zip with their type, nosniff, the sandbox and no cooki
   const js = await fetch(base + 'scripts/app.js');
   expect(js.headers.get('content-type')).toBe('text/javascript');
   expect(js.headers.get('x-content-type-options')).toBe('nosniff');
-  expect(js.headers.get('content-security-policy')).toBe(
-    `sandbox allow-scripts allow-forms allow-popups; frame-ancestors ${server.url}`,
-  );
+  expect(js.headers.get('content-security-policy')).toBe('sandbox allow-scripts allow-forms allow-popups');
   expect(js.headers.get('set-cookie')).toBeNull();
   expect(js.headers.get('x-frame-options')).toBeNull();
   const spaced = await fetch(base + 'data/notes%20and%20more.txt');
@@ -122,6 +120,16 @@ it('serves files from the zip with their type, nosniff, the sandbox and no cooki
   const video = await fetch(base + 'media/clip.mp4');
   expect(video.headers.get('content-type')).toBe('video/mp4');
   expect(Buffer.from(await video.arrayBuffer()).equals(VIDEO)).toBe(true);
+});
+
+it('lets only the app origin that asked frame a launch document; pages it frames itself are sandboxed too', async () => {
+  const launch = await fetch(preview.items[0].launchUrl ?? '');
+  expect(launch.headers.get('content-security-policy')).toBe(
+    `sandbox allow-scripts allow-forms allow-popups; frame-ancestors ${server.url}`,
+  );
+  expect(launch.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+  const other = await fetch(base + 'data/notes%20and%20more.txt');
+  expect(other.headers.get('content-security-policy')).toBe('sandbox allow-scripts allow-forms allow-popups');
 });
 
 it('keeps the query string of a launch URL and answers the file', async () => {
