@@ -68,9 +68,10 @@ export class PreviewContentController {
     const path = entryPathFromUrl(rawPath);
     if (path === null) throw notFound();
     const { course, pooled } = await this.open(source);
-    const entry = pooled.entriesByName.get(course.rootFolder + path);
+    const entry = pooled.entriesByName.get(course.outline.rootFolder + path);
     if (!entry) throw notFound();
-    await this.send(request, response, pooled, entry, claim, course.family);
+    const headers = this.contentHeaders(claim.appOrigin, course.launchPaths.has(path));
+    await this.send(request, response, pooled, entry, headers, claim.appOrigin, course.outline.family);
   }
 
   /** The source the capability names, if it exists and the capability was made for its session. */
@@ -88,7 +89,7 @@ export class PreviewContentController {
 
   private async open(source: PreviewSource) {
     try {
-      const course = (await this.courses.course(source)).outline;
+      const course = await this.courses.course(source);
       return { course, pooled: await this.courses.archives.get(source.zipPath) };
     } catch (error) {
       // Its zip went away (removed, expired) after the row was read, or cannot be read at all.
@@ -103,13 +104,14 @@ export class PreviewContentController {
     response: Response,
     pooled: PooledArchive,
     entry: ZipEntryInfo,
-    claim: PreviewCapabilityClaim,
+    headers: Record<string, string>,
+    appOrigin: string,
     family: string,
   ): Promise<void> {
     const type = lookup(entry.name) || 'application/octet-stream';
     const etag = `"${(entry.crc32 >>> 0).toString(16)}-${entry.uncompressedSize.toString(16)}"`;
     // setHeader, not express's set: that would add "charset=utf-8" and override a page's own <meta charset>.
-    for (const [name, value] of Object.entries(this.contentHeaders(claim.appOrigin, type, etag))) {
+    for (const [name, value] of Object.entries({ ...headers, 'Content-Type': type, ETag: etag })) {
       response.setHeader(name, value);
     }
     if (request.headers['if-none-match'] === etag) {
@@ -121,7 +123,7 @@ export class PreviewContentController {
       // Learners' files stay as stored: the bridge is added to what is sent, for preview only.
       const html = injectBridgeTag(
         await readOrNotFound(() => pooled.archive.readEntry(entry, MAX_BRIDGED_HTML_BYTES)),
-        bridgeScriptTag(claim.appOrigin, family),
+        bridgeScriptTag(appOrigin, family),
       );
       response.status(200).set('Content-Length', String(html.length));
       response.end(isHead ? undefined : html);
@@ -151,24 +153,33 @@ export class PreviewContentController {
     await pipeline(body, response).catch(() => response.destroy());
   }
 
-  private contentHeaders(appOrigin: string, type: string, etag: string): Record<string, string> {
-    const frameAncestors = `frame-ancestors ${appOrigin}`;
-    return {
-      'Content-Type': type,
-      ETag: etag,
+  /**
+   * Headers of a served file. Only the app origin that asked for the preview may frame the documents
+   * the player frames (the items' launch documents). With content on preview.origin, pages of the
+   * package may frame each other ('self'). In the sandbox, every document is in an opaque origin that
+   * Chromium matches against no frame-ancestors source at all, not even `*`, so the pages a launch
+   * document frames itself go without one; they hold nothing the launch document does not.
+   */
+  private contentHeaders(appOrigin: string, isLaunchDocument: boolean): Record<string, string> {
+    const common = {
       'Cache-Control': 'private, no-cache',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
-      ...(this.options.origin
-        ? {
-            'Content-Security-Policy': frameAncestors,
-            'Cross-Origin-Resource-Policy': 'same-origin',
-          }
-        : {
-            'Content-Security-Policy': `${CONTENT_SANDBOX}; ${frameAncestors}`,
-            // Its own pages load these from an opaque origin, which is never "same" as anything.
-            'Cross-Origin-Resource-Policy': 'cross-origin',
-          }),
+    };
+    if (this.options.origin) {
+      return {
+        ...common,
+        'Content-Security-Policy': `frame-ancestors ${appOrigin} 'self'`,
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      };
+    }
+    return {
+      ...common,
+      'Content-Security-Policy': isLaunchDocument
+        ? `${CONTENT_SANDBOX}; frame-ancestors ${appOrigin}`
+        : CONTENT_SANDBOX,
+      // Its own pages load these from an opaque origin, which is never "same" as anything.
+      'Cross-Origin-Resource-Policy': 'cross-origin',
     };
   }
 

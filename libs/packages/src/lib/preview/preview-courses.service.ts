@@ -34,6 +34,8 @@ export interface PreviewSource {
 /** The outline of a course, built once from its manifest. */
 export interface PreviewCourse {
   outline: Omit<CourseOutline, 'manifestXml'>;
+  /** Package paths (below the root folder) the items launch: the documents the player frames. */
+  launchPaths: ReadonlySet<string>;
   /** JSON of scorm-again's sequencing settings; SCORM 2004 only. */
   sequencing: string | null;
 }
@@ -164,8 +166,11 @@ export class PreviewCourses implements OnModuleDestroy {
     const maxManifestBytes =
       this.options.packageLimits.maxManifestBytes * (source.kind === 'merges' ? MERGED_MANIFEST_FACTOR : 1);
     const { manifestXml, ...outline } = await readCourseOutline(archive, maxManifestBytes);
+    const launchPaths = new Set<string>();
+    for (const { launch } of outline.items) if (launch?.kind === 'entry') launchPaths.add(launch.path);
     const course: PreviewCourse = {
       outline: { ...outline, title: source.title || outline.title },
+      launchPaths,
       sequencing: outline.family === '2004' ? this.sequencingSettingsJson(source, manifestXml) : null,
     };
     this.logger.log({
