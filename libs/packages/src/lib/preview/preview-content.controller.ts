@@ -1,14 +1,13 @@
-/// <reference path="./mime-types.d.ts" />
 import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import { PackageError, type ZipEntryInfo } from '@scorm-merge/scorm';
 import type { Request, Response } from 'express';
-import { lookup } from 'mime-types';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseByteRange } from './byte-range';
 import { bridgeScript } from './bridge-script';
 import { bridgeScriptTag, injectBridgeTag } from './bridge-injection';
 import { entryPathFromUrl } from './content-path';
+import { mediaTypeOf } from './media-type';
 import {
   PREVIEW_KINDS,
   PreviewCapability,
@@ -108,7 +107,7 @@ export class PreviewContentController {
     appOrigin: string,
     family: string,
   ): Promise<void> {
-    const type = lookup(entry.name) || 'application/octet-stream';
+    const type = mediaTypeOf(entry.name);
     const etag = `"${(entry.crc32 >>> 0).toString(16)}-${entry.uncompressedSize.toString(16)}"`;
     // setHeader, not express's set: that would add "charset=utf-8" and override a page's own <meta charset>.
     for (const [name, value] of Object.entries({ ...headers, 'Content-Type': type, ETag: etag })) {

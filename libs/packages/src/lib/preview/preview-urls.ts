@@ -39,7 +39,7 @@ export function encodeEntryPath(path: string): string {
 export function launchUrl(base: string, launch: OutlineLaunch | null): string | null {
   if (!launch) return null;
   if (launch.kind === 'url') return launch.url;
-  return `${base}${encodeEntryPath(launch.path)}${launch.query}`;
+  return `${base}${encodeEntryPath(launch.path)}${launch.suffix}`;
 }
 
 /** `<origin>/preview/<kind>/<capability>/`: every file of the course is below it. */

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { BadRequestException, Inject } from '@nestjs/common';
 import { Args, Context, ID, Query, Resolver } from '@nestjs/graphql';
 import { PreviewCapability } from './preview-capability';
 import { PreviewCourses, type PreviewSource } from './preview-courses.service';
@@ -39,7 +39,12 @@ export class PreviewResolver {
     return this.preview(await this.courses.mergeInSession(sessionId, mergeId), request);
   }
 
-  private async preview(source: PreviewSource, request: RequestOrigins): Promise<CoursePreviewModel> {
+  private async preview(
+    source: PreviewSource,
+    request: RequestOrigins | undefined,
+  ): Promise<CoursePreviewModel> {
+    // Over graphql-ws there is no HTTP request to say which origin asks, and content URLs are bound to it.
+    if (!request?.headers) throw new BadRequestException('Ask for a preview over HTTP (POST /graphql).');
     const { outline, sequencing } = await this.courses.course(source);
     const servedFrom = this.options.origin || requestOrigin(request);
     const claim = { kind: source.kind, id: source.id, appOrigin: askingOrigin(request) };

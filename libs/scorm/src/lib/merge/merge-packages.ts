@@ -34,6 +34,8 @@ import {
   type MergeResult,
 } from './merge-types';
 import { identifierPrefix, moduleFolders, sanitizeEntryPath } from './module-folders';
+import { fitModuleSequencing } from './module-sequencing';
+import { getAttribute } from '../xml/xml-tree';
 import { ProgressReporter } from './progress-reporter';
 import { renderScorm12Adapter } from './scorm12-adapter-page';
 import { SCORM12_SCHEMA_FILES, SCORM2004_4TH_SCHEMA_FILES } from './schemas/schema-files.generated';
@@ -139,6 +141,14 @@ export async function mergePackages(
       { ns, ids, adapterResourceId, warnings },
     ),
   );
+  if (family === '2004') {
+    converted.forEach((pkg, index) => {
+      warnings.push(...fitModuleSequencing(pkg.wrapper, pkg.sequencingCollection, packages[index].label));
+      // The module now flows down to a SCO, so the menu chooses the module itself (SB.2.9): a
+      // package whose root forbids choice among its children still opens from the menu.
+      pkg.menuTarget = getAttribute(pkg.wrapper, 'identifier') as string;
+    });
+  }
   const adapterLaunches = new Map<string, string>();
   for (const pkg of converted) for (const [id, href] of pkg.adapterLaunches) adapterLaunches.set(id, href);
   const menu: MenuEntry | null = includeMenu

@@ -11,7 +11,13 @@ import { formatBytes } from '../zip/zip-errors';
 
 /** Where an item launches: a file of the package (with its query) or an outside http(s) address. */
 export type OutlineLaunch =
-  | { kind: 'entry'; /** path below the package's root folder, unencoded */ path: string; query: string }
+  | {
+      kind: 'entry';
+      /** Path below the package's root folder, unencoded. */
+      path: string;
+      /** The query and fragment as written ("?a=1#top", or ''), parameters included. */
+      suffix: string;
+    }
   | { kind: 'url'; url: string };
 
 export interface OutlineItem {
@@ -103,7 +109,7 @@ function launchOf(
   entryNames: ReadonlySet<string>,
 ): OutlineLaunch | null {
   if (!resource.href) return null;
-  const href = withParameters(resource.href.trim(), item.parameters ?? '');
+  const href = launchHref(resource.href.trim(), item.parameters ?? '');
   const resolved = resolveHref(rootFolder, resource.base, href);
   if (resolved.kind === 'external') {
     // Only web addresses: a javascript: or data: "launch" would run in whatever frames it.
@@ -113,12 +119,18 @@ function launchOf(
   if (resolved.kind === 'outside') return null;
   const found = resolved.candidates.find((name) => entryNames.has(name));
   if (!found) return null;
-  return { kind: 'entry', path: found.slice(rootFolder.length), query: queryOf(href) };
+  return { kind: 'entry', path: found.slice(rootFolder.length), suffix: href.replace(/^[^?#]*/, '') };
 }
 
-/** The query string ("?a=1", or '') of an href; the fragment is dropped (a frame's launch has none). */
-function queryOf(href: string): string {
-  const withoutFragment = href.replace(/#.*$/s, '');
-  const at = withoutFragment.indexOf('?');
-  return at < 0 ? '' : withoutFragment.slice(at);
+/**
+ * The href with the item's parameters: a fragment in them replaces the href's, a query joins the
+ * href's own query, before the href's fragment (withParameters appends at the end).
+ */
+function launchHref(href: string, parameters: string): string {
+  const fragmentAt = href.indexOf('#');
+  const path = fragmentAt < 0 ? href : href.slice(0, fragmentAt);
+  const fragment = fragmentAt < 0 ? '' : href.slice(fragmentAt);
+  const text = parameters.trim();
+  if (text.startsWith('#')) return path + text;
+  return withParameters(path, text.replace(/^&+/, '')) + fragment;
 }
