@@ -17,7 +17,8 @@ module.exports = {
       // Parses uploaded packages off the event loop (see InspectionWorker).
       additionalEntryPoints: [{ entryName: 'inspection-worker', entryPath: './src/inspection-worker.ts' }],
       tsConfig: './tsconfig.app.json',
-      assets: [],
+      // The preview's LMS bridge wraps it; scorm-again is a devDependency, so the build carries the file.
+      assets: [{ input: 'node_modules/scorm-again/dist', glob: 'cross-frame-api.min.js', output: 'preview' }],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: false,

@@ -69,13 +69,14 @@ export class PageGuard {
   }
 }
 
-/** Screenshots of each step, under test-output/web-e2e/ (gitignored). */
+/** Screenshots of each step, under test-output/web-e2e/ (gitignored), or a folder of one suite's beside it. */
 export class Screenshots {
-  readonly dir = join(workspaceRoot(), 'test-output', 'web-e2e');
+  readonly dir: string;
   readonly saved: string[] = [];
   private count = 0;
 
-  constructor() {
+  constructor(folder = 'web-e2e') {
+    this.dir = join(workspaceRoot(), 'test-output', folder);
     // Only this run's pictures.
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });

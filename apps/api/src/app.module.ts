@@ -9,6 +9,7 @@ import {
   MergesModule,
   PackagesConfigModule,
   PackagesModule,
+  PreviewModule,
   RealtimeModule,
   RedisModule,
   RetentionModule,
@@ -33,6 +34,14 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 function builtInspectionWorker(): string | undefined {
   const script = join(__dirname, 'inspection-worker.js');
   return existsSync(script) ? script : undefined;
+}
+
+/** scorm-again's cross-frame API: copied beside main.js by the build, read from node_modules unbundled. */
+function crossFrameApiScript(): string {
+  const built = join(__dirname, 'preview', 'cross-frame-api.min.js');
+  return existsSync(built)
+    ? built
+    : join(__dirname, '..', '..', '..', 'node_modules', 'scorm-again', 'dist', 'cross-frame-api.min.js');
 }
 
 /** Composition only: configuration, persistence, GraphQL and the feature modules. */
@@ -88,6 +97,7 @@ export class AppModule {
         MergesModule,
         StorageModule,
         RetentionModule,
+        PreviewModule.forRoot({ ...config.preview, crossFrameApiScript: crossFrameApiScript() }),
         DescriptionsModule.forRoot({ openai: config.openai, descriptions: config.descriptions }),
         RateLimitsModule.forRoot(config.rateLimits, config.redisUrl !== null),
         ExplorerModule.forRoot(config.explorer),

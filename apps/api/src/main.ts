@@ -11,6 +11,8 @@ import { EXPLORER_PATH } from './explorer/explorer.controller';
 import { RedactingConsoleLogger } from './logging/redacting-console-logger';
 import { refuseForeignOrigins, refuseForeignWebSocketOrigins } from './http/allowed-origins';
 import { securityHeaders } from './http/security-headers';
+import { separatePreviewHost } from './http/preview-host';
+import { CONTENT_SANDBOX } from '@scorm-merge/packages';
 import { applySlowClientTimeouts } from './http/slow-client-timeouts';
 import { requestLogger } from './logging/request-logger';
 import { serveWebApp } from './web/web-app';
@@ -26,7 +28,8 @@ async function bootstrap(): Promise<void> {
   // API answers are never revalidated, so hashing each one for an ETag is wasted CPU; static files keep theirs.
   app.set('etag', false);
   app.use(requestLogger);
-  app.use(securityHeaders());
+  app.use(securityHeaders({ previewOrigin: config.preview.origin, contentSandbox: CONTENT_SANDBOX }));
+  app.use(separatePreviewHost(config.preview.origin, config.server.trustProxy));
   app.use(refuseForeignOrigins(config.server));
   if (config.explorer.enabled) {
     app.useStaticAssets(getDistDirectory(), { prefix: `${EXPLORER_PATH}/`, index: false, redirect: false });

@@ -2,6 +2,7 @@ import { MergeEntity } from './lib/merges/merge.entity';
 import { MergesResolver } from './lib/merges/merges.resolver';
 import { PackageEntity } from './lib/packages/package.entity';
 import { PackagesResolver } from './lib/packages/packages.resolver';
+import { PreviewResolver } from './lib/preview/preview.resolver';
 import { SessionPackagesResolver } from './lib/packages/session-packages.resolver';
 import { SessionEntity } from './lib/sessions/session.entity';
 import { SessionsResolver } from './lib/sessions/sessions.resolver';
@@ -17,6 +18,9 @@ export { PackagesModule } from './lib/packages/packages.module';
 export { MergesModule } from './lib/merges/merges.module';
 export { StorageModule } from './lib/storage/storage.module';
 export { RetentionModule } from './lib/retention/retention.module';
+export { PreviewModule } from './lib/preview/preview.module';
+export type { PreviewOptions } from './lib/preview/preview-options';
+export { CONTENT_SANDBOX } from './lib/preview/preview-content.controller';
 
 // What other modules use through them.
 export { SessionsService } from './lib/sessions/sessions.service';
@@ -58,4 +62,5 @@ export const PACKAGES_RESOLVERS = [
   PackagesResolver,
   SessionPackagesResolver,
   MergesResolver,
+  PreviewResolver,
 ];

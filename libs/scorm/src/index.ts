@@ -25,6 +25,7 @@ export {
   type MergedScormVersion,
 } from './lib/merge/merge-types';
 export { ADAPTER_PAGE, SUPPORT_FOLDER } from './lib/merge/package-converter';
+export { SCORM12_ADAPTER_SCRIPT } from './lib/merge/scorm12-adapter-page';
 
 // Read a package's files by random access
 export {
@@ -34,6 +35,14 @@ export {
   type ZipArchive,
   type ZipEntryInfo,
 } from './lib/zip/zip-archive';
+
+// Preview: a package's outline from its manifest
+export {
+  readCourseOutline,
+  type CourseOutline,
+  type OutlineItem,
+  type OutlineLaunch,
+} from './lib/preview/course-outline';
 
 // Sequencing: the activity tree scorm-again's engine takes, and each leaf's launch href
 export {

@@ -29,6 +29,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env['OPENAI_MODEL']) config.openai.model = env['OPENAI_MODEL'];
   if (env['DATABASE_URL'] !== undefined) config.server.databaseUrl = env['DATABASE_URL'];
   config.server.databaseUrl = checkDatabaseUrl(config.server.databaseUrl);
+  if (env['PREVIEW_ORIGIN'] !== undefined) config.preview.origin = env['PREVIEW_ORIGIN'];
+  if (env['PREVIEW_SECRET'] !== undefined) config.preview.secret = env['PREVIEW_SECRET'];
+  config.preview.origin = previewOrigin(config.preview.origin);
   config.server.dataDir = resolve(config.server.dataDir);
   config.redisUrl = env['REDIS_URL'] || null;
   if (config.redisUrl && !config.server.databaseUrl) {
@@ -66,6 +69,26 @@ function checkDatabaseUrl(value: string): string {
     'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), ' +
       'or unset for the embedded SQLite database in DATA_DIR',
   );
+}
+
+/** preview.origin in URL's normal form (`https://content.example.com`), or '' when unset. */
+function previewOrigin(value: string): string {
+  if (!value) return '';
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname.length > 1 ||
+    url.search
+  ) {
+    throw new Error(`preview.origin: "${value}" is not an origin like https://content.example.com`);
+  }
+  return url.origin;
 }
 
 function parsePort(value: string): number {

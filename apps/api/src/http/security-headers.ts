@@ -47,21 +47,42 @@ function helmetWith(
   }) as Middleware;
 }
 
+/** Package content served by the preview (its own controller sets what a served file needs). */
+export const PREVIEW_PATH = '/preview/';
+
+/**
+ * Headers of preview answers before the content route sets its own (errors, 404s): nothing on them may
+ * run with the app's origin or be framed, and they never tell the next site where they came from.
+ */
+function contentDefaults(response: ServerResponse, contentSandbox: string): void {
+  response.setHeader('Content-Security-Policy', `${contentSandbox}; frame-ancestors 'none'`);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
 /**
  * helmet on every response: CSP, nosniff, frame-ancestors 'none', no Referer, no X-Powered-By.
  * The explorer (Altair, a prebuilt app) sets inline styles and style attributes without a nonce, so its
  * styles may be inline (its scripts may not); it runs pre-request scripts in a frame of its own, so it
- * may frame itself.
+ * may frame itself. The app's pages frame preview content: from this origin, or from `previewOrigin`.
+ * Preview content gets its own headers (see PREVIEW_PATH): the app's X-Frame-Options would stop the
+ * player from framing it.
  */
-export function securityHeaders(): Middleware {
-  const forApp = helmetWith(baseDirectives, 'deny');
+export function securityHeaders(options: { previewOrigin: string; contentSandbox: string }): Middleware {
+  const frameSources = ["'self'", ...(options.previewOrigin ? [options.previewOrigin] : [])];
+  const forApp = helmetWith({ ...baseDirectives, 'frame-src': frameSources }, 'deny');
   const forExplorer = helmetWith(
     { ...baseDirectives, 'style-src': ["'self'", "'unsafe-inline'"], 'frame-ancestors': ["'self'"] },
     'sameorigin',
   );
   return (request, response, next) => {
-    (response as ResponseWithNonce).locals.cspNonce = randomBytes(16).toString('base64');
     const path = (request.url ?? '/').split('?')[0];
+    if (path.startsWith(PREVIEW_PATH)) {
+      contentDefaults(response, options.contentSandbox);
+      return next();
+    }
+    (response as ResponseWithNonce).locals.cspNonce = randomBytes(16).toString('base64');
     const isExplorer = path === EXPLORER_PATH || path.startsWith(`${EXPLORER_PATH}/`);
     (isExplorer ? forExplorer : forApp)(request, response, next);
   };

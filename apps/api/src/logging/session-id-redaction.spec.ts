@@ -12,6 +12,15 @@ describe('session id redaction', () => {
     }
   });
 
+  it("cuts a preview content URL's capability HMAC to its first four characters", () => {
+    const id = randomUUID();
+    const origin = Buffer.from('http://localhost:3000').toString('base64url');
+    const mac = randomBytes(32).toString('base64url');
+    expect(redactSessionIds(`/preview/packages/${id}.${origin}.${mac}/sco/index.html`)).toBe(
+      `/preview/packages/${id}.${origin}.${mac.slice(0, 4)}…/sco/index.html`,
+    );
+  });
+
   it('leaves UUIDs, longer tokens and ordinary text alone', () => {
     const uuid = randomUUID();
     expect(redactSessionIds(`/merges/${uuid}/download`)).toBe(`/merges/${uuid}/download`);

@@ -5,8 +5,15 @@
  */
 const SESSION_ID = /(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{17}[AQgw](?![A-Za-z0-9_-])/g;
 
+/**
+ * The HMAC closing a preview content URL's capability (`/preview/packages/<id>.<origin>.<hmac>/…`,
+ * 43 base64url characters) opens that package's files, so it is cut short the same way.
+ */
+const PREVIEW_CAPABILITY_MAC = /(?<=\.)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{39}(?![A-Za-z0-9_-])/g;
+
+/** Cuts session ids and preview capabilities to their first four characters. */
 export function redactSessionIds(text: string): string {
-  return text.replace(SESSION_ID, '$1…');
+  return text.replace(SESSION_ID, '$1…').replace(PREVIEW_CAPABILITY_MAC, '$1…');
 }
 
 /** Redacts every string inside a log message (structured or not), leaving the original untouched. */

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { ResponseWithNonce } from '../http/security-headers';
 
-const API_PREFIXES = ['/api/', '/graphql', '/health', '/explorer'];
+const API_PREFIXES = ['/api/', '/graphql', '/health', '/explorer', '/preview/'];
 
 /** Written by apps/web/src/index.html as `ngCspNonce`; the build copies it onto its inline style and script. */
 const NONCE_PLACEHOLDER = /CSP_NONCE_PLACEHOLDER/g;

@@ -8,6 +8,16 @@ export const appRoutes: Routes = [
     loadComponent: () => import('./home/home-page.component').then((m) => m.HomePageComponent),
   },
   {
+    path: 's/:sessionId/preview/packages/:packageId',
+    title: 'Preview · SCORM Merge',
+    loadComponent: () => import('./preview/preview-page.component').then((m) => m.PreviewPageComponent),
+  },
+  {
+    path: 's/:sessionId/preview/merges/:mergeId',
+    title: 'Preview · SCORM Merge',
+    loadComponent: () => import('./preview/preview-page.component').then((m) => m.PreviewPageComponent),
+  },
+  {
     path: 's/:sessionId',
     loadComponent: () => import('./session/session-page.component').then((m) => m.SessionPageComponent),
     children: [

@@ -1,4 +1,5 @@
 import { provideZonelessChangeDetection } from '@angular/core';
+import { provideRouter } from '@angular/router';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { CdkDragDrop } from '@angular/cdk/drag-drop';
 import type { SessionPackage } from '../session/session.models';
@@ -58,7 +59,7 @@ describe('SortViewComponent', () => {
   beforeEach(async () => {
     await TestBed.configureTestingModule({
       imports: [SortViewComponent],
-      providers: [provideZonelessChangeDetection()],
+      providers: [provideZonelessChangeDetection(), provideRouter([])],
     }).compileComponents();
     fixture = TestBed.createComponent(SortViewComponent);
     host = fixture.nativeElement as HTMLElement;

@@ -21,6 +21,7 @@ import {
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
+import { RouterLink } from '@angular/router';
 import { countOf, formatBytes } from '../core/format';
 import type { SessionPackage } from '../session/session.models';
 import { SOURCE_BADGES } from './description-source';
@@ -40,7 +41,15 @@ export const MAX_DESCRIPTION_LENGTH = 1000;
  */
 @Component({
   selector: 'sm-sort-view',
-  imports: [CdkDropList, CdkDrag, CdkDragHandle, CdkDragPlaceholder, MatButtonModule, MatIconModule],
+  imports: [
+    CdkDropList,
+    CdkDrag,
+    CdkDragHandle,
+    CdkDragPlaceholder,
+    MatButtonModule,
+    MatIconModule,
+    RouterLink,
+  ],
   templateUrl: './sort-view.component.html',
   styleUrl: './sort-view.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -23,6 +23,6 @@ import { MergesService } from './merges.service';
   ],
   controllers: [MergeDownloadController],
   providers: [MergeStorage, MergeRunner, MergesService, MergesResolver, MergeProgressListener],
-  exports: [MergesService],
+  exports: [MergesService, MergeStorage],
 })
 export class MergesModule {}

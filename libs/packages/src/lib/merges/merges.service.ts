@@ -125,6 +125,11 @@ export class MergesService implements OnModuleInit {
     return this.merges.findOneBy({ id: mergeId, sessionId });
   }
 
+  /** The merge with this id in any session; null for unknown and malformed ids. Callers check the session. */
+  findById(mergeId: string): Promise<MergeEntity | null> {
+    return MERGE_ID.test(mergeId) ? this.merges.findOneBy({ id: mergeId }) : Promise.resolve(null);
+  }
+
   /**
    * Deletes the zips of up to `limit` merges finished before `cutoff` and marks them EXPIRED (the row is
    * updated first: a zip left behind by a crash is harmless, a COMPLETED merge without its zip is not).

@@ -8,6 +8,14 @@ export interface ManifestItem {
   /** Plain text, cleaned. */
   title: string;
   depth: number;
+  /** identifier of the enclosing <item>; null at the top of the organization. */
+  parentIdentifier: string | null;
+  /** The item's `parameters` (appended to its resource's launch href), as written. */
+  parameters: string | null;
+  /** `isvisible`; true unless written "false". */
+  isVisible: boolean;
+  /** SCORM 1.2 `adlcp:prerequisites`, as written; null when absent. */
+  prerequisites: string | null;
 }
 
 export interface ManifestOrganization {

@@ -75,20 +75,26 @@ function readOrganization(organization: XmlElement): ManifestOrganization {
 /** Items flattened in document order, iteratively: courses nest hundreds deep. */
 function readItems(organization: XmlElement): ManifestItem[] {
   const items: ManifestItem[] = [];
-  const stack: Array<[XmlElement, number]> = childrenNamed(organization, 'item', isCp)
+  const stack: Array<[XmlElement, number, string | null]> = childrenNamed(organization, 'item', isCp)
     .reverse()
-    .map((item) => [item, 0]);
+    .map((item) => [item, 0, null]);
   while (stack.length > 0) {
-    const [item, depth] = stack.pop() as [XmlElement, number];
+    const [item, depth, parentIdentifier] = stack.pop() as [XmlElement, number, string | null];
     const titleElement = firstChildNamed(item, 'title', isCp);
+    const prerequisitesElement = firstChildNamed(item, 'prerequisites', isAdlcp);
+    const identifier = normalizeText(item.getAttribute('identifier') ?? '');
     items.push({
-      identifier: normalizeText(item.getAttribute('identifier') ?? ''),
+      identifier,
       identifierref: normalizeText(item.getAttribute('identifierref') ?? '') || null,
       title: titleElement ? cleanTitle(textOf(titleElement)) : '',
       depth,
+      parentIdentifier,
+      parameters: item.getAttribute('parameters') || null,
+      isVisible: (item.getAttribute('isvisible') ?? '').trim().toLowerCase() !== 'false',
+      prerequisites: prerequisitesElement ? normalizeText(textOf(prerequisitesElement)) || null : null,
     });
     const children = childrenNamed(item, 'item', isCp);
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1]);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1, identifier]);
   }
   return items;
 }

@@ -31,6 +31,11 @@ export interface ZipArchive {
    * so a writer can copy an entry byte for byte without inflating it.
    */
   openEntryStream(entry: ZipEntryInfo, options?: { raw?: boolean }): Promise<Readable>;
+  /**
+   * Bytes [start, end) of the entry's decompressed data (an HTTP Range). A stored entry is read from
+   * exactly there; a deflated one is inflated from its start and the bytes before `start` are dropped.
+   */
+  openEntryRange(entry: ZipEntryInfo, start: number, end: number): Promise<Readable>;
   close(): Promise<void>;
 }
 
@@ -145,6 +150,34 @@ class DescriptorZipArchive implements ZipArchive {
     const decode = !options.raw && record.compressionMethod !== 0;
     if (record.encrypted && !options.raw) throw new PackageError(encryptedMessage());
     if (decode && record.compressionMethod !== 8) throw unsupportedMethod(record);
+    const source = await this.openStoredBytes(record, 0, record.compressedSize);
+    if (!decode) return source;
+    const checked = new ByteCountCheck(record.uncompressedSize);
+    // Destroying `checked` early (a bounded read) tears down the file read and the inflater too.
+    pipeline(source, createInflateRaw(), checked, () => undefined);
+    return checked;
+  }
+
+  async openEntryRange(entry: ZipEntryInfo, start: number, end: number): Promise<Readable> {
+    const record = this.record(entry);
+    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start <= end)) {
+      throw new RangeError(`Not a byte range: ${start}-${end}`);
+    }
+    const last = Math.min(end, record.uncompressedSize);
+    if (record.encrypted) throw new PackageError(encryptedMessage());
+    if (record.compressionMethod === 0) {
+      if (record.compressedSize !== record.uncompressedSize) throw damaged(record, 'size mismatch');
+      return this.openStoredBytes(record, Math.min(start, last), last);
+    }
+    if (record.compressionMethod !== 8) throw unsupportedMethod(record);
+    const whole = await this.openEntryStream(entry);
+    const slice = new ByteSlice(start, last);
+    pipeline(whole, slice, () => undefined);
+    return slice;
+  }
+
+  /** Stored bytes [from, to) of the entry's data, read asynchronously from the shared descriptor. */
+  private async openStoredBytes(record: ZipRecord, from: number, to: number): Promise<FileRangeStream> {
     // Counted from here: closing the archive meanwhile must not close the descriptor under this read.
     this.openStreams++;
     let source: FileRangeStream;
@@ -155,7 +188,7 @@ class DescriptorZipArchive implements ZipArchive {
         record.localHeaderOffset,
       );
       const start = this.dataStart(record, header);
-      source = new FileRangeStream(this.file.fd, start, start + record.compressedSize);
+      source = new FileRangeStream(this.file.fd, start + from, start + to);
     } catch (error) {
       this.openStreams--;
       this.closeIfDone();
@@ -165,11 +198,7 @@ class DescriptorZipArchive implements ZipArchive {
       this.openStreams--;
       this.closeIfDone();
     });
-    if (!decode) return source;
-    const checked = new ByteCountCheck(record.uncompressedSize);
-    // Destroying `checked` early (a bounded read) tears down the file read and the inflater too.
-    pipeline(source, createInflateRaw(), checked, () => undefined);
-    return checked;
+    return source;
   }
 
   async close(): Promise<void> {
@@ -303,6 +332,42 @@ class ByteCountCheck extends Transform {
     } else {
       callback();
     }
+  }
+}
+
+/** Passes on bytes [start, end) of what flows through, then ends and tears the source down. */
+class ByteSlice extends Transform {
+  private position = 0;
+  private done = false;
+
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    super();
+    // Once the reader has had the slice, the rest of the entry need not be inflated.
+    this.once('end', () => this.destroy());
+    if (from >= to) this.finishSlice();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (!this.done) {
+      const first = Math.max(this.from - this.position, 0);
+      const last = Math.min(this.to - this.position, chunk.length);
+      if (first < last) this.push(chunk.subarray(first, last));
+      this.position += chunk.length;
+      if (this.position >= this.to) this.finishSlice();
+    }
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback();
+  }
+
+  private finishSlice(): void {
+    this.done = true;
+    this.push(null);
   }
 }
 
