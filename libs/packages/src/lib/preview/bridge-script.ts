@@ -19,8 +19,35 @@ ${SCORM12_ADAPTER_SCRIPT}
   var family = script && script.getAttribute('data-scorm-family');
   if (!appOrigin || window.top === window || typeof CrossFrameAPI !== 'function') return;
   var api = new CrossFrameAPI(appOrigin, window.top);
-  window.API_1484_11 = api;
-  window.API = family === '2004' ? createScorm12Adapter(function () { return api; }) : api;
+  var bridged = {
+    API_1484_11: api,
+    API: family === '2004' ? createScorm12Adapter(function () { return api; }) : api,
+  };
+  // A SCO that declares \`var API = null;\` (or keeps its own API in that global) writes over the name
+  // before it searches: its own value wins, and null falls back to the bridge.
+  Object.keys(bridged).forEach(function (name) {
+    var own = null;
+    Object.defineProperty(window, name, {
+      configurable: true,
+      get: function () { return own == null ? bridged[name] : own; },
+      set: function (value) { own = value; },
+    });
+  });
+  // ADL's discovery code starts at window.parent, which in the sandbox is a cross-origin window that
+  // throws on every read. \`parent\` is [Replaceable], so such a document gets a stand-in parent that
+  // holds the bridge and is its own parent, which ends any search there.
+  var parentReadable = true;
+  try {
+    void window.parent.API_1484_11;
+  } catch (error) {
+    parentReadable = false;
+  }
+  if (!parentReadable) {
+    var standIn = { API_1484_11: window.API_1484_11, API: bridged.API };
+    standIn.parent = standIn;
+    standIn.top = standIn;
+    Object.defineProperty(window, 'parent', { configurable: true, value: standIn });
+  }
 })();
 `;
 }
