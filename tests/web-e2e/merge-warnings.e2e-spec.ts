@@ -1,5 +1,11 @@
 /** The merge step in real Chromium shows what a merge adapted or left out. */
-import { removeTempFiles, writeFixtureFiles } from '@scorm-merge/scorm/testing';
+import {
+  buildScorm12PrerequisitePackage,
+  PREREQUISITE_SHAPES,
+  removeTempFiles,
+  writeFixtureFiles,
+  writeTempFile,
+} from '@scorm-merge/scorm/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -34,8 +40,13 @@ describe('merge warnings in the browser', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('lists the left-out 1.2 prerequisites on the merge step, and nothing for a clean merge', async () => {
+  it('lists the 1.2 prerequisites a 2004 course cannot express on the merge step', async () => {
     const fixtures = writeFixtureFiles();
+    // Every prerequisite shape: one, `&` and `|` convert; `~`, sets and the rest are left out with a warning.
+    const shapes = writeTempFile(
+      buildScorm12PrerequisitePackage('Prerequisite shapes', PREREQUISITE_SHAPES),
+      'prerequisite-shapes.zip',
+    );
     const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
       api.url,
       'mutation { createSession { id } }',
@@ -43,7 +54,7 @@ describe('merge warnings in the browser', () => {
     const upload = await uploadPackages(
       api.url,
       createSession.id,
-      [fixtures.rich12, fixtures.simple2004].map((path) => ({ name: basename(path), path })),
+      [shapes, fixtures.simple2004].map((path) => ({ name: basename(path), path })),
     );
     expect(upload.status).toBe(201);
 
@@ -53,7 +64,7 @@ describe('merge warnings in the browser', () => {
     const warnings = page.getByTestId('merge-warnings');
     await warnings.waitFor();
     expect(await warnings.textContent()).toMatch(
-      /SCORM 1\.2 prerequisites have no direct SCORM 2004 equivalent/,
+      /the item "negated" has SCORM 1\.2 prerequisites \("~intro"\) that the merge cannot turn into SCORM 2004 sequencing/,
     );
     expect(await warnings.getByRole('heading').textContent()).toMatch(/things? to know about this course/);
     await shots.take(page, 'merge-warnings');
