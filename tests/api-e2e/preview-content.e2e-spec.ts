@@ -297,6 +297,31 @@ it("serves a merged course from its merged zip, every SCO's launch URL included"
   expect(Buffer.from(await clip.arrayBuffer()).equals(VIDEO.subarray(10, 20))).toBe(true);
 });
 
+it("builds a finished merge's outline before its first preview is asked for", async () => {
+  const session = await createSession(server.url);
+  await uploadZips(server.url, session, [{ name: 'course.zip', data: courseZip }]);
+  const { startMerge } = await graphqlOk<{ startMerge: { id: string } }>(
+    server.url,
+    'mutation ($s: ID!) { startMerge(sessionId: $s) { id } }',
+    { s: session },
+  );
+  const built = () =>
+    server.logs.some((line) => line.includes('preview outline built') && line.includes(startMerge.id));
+  for (let i = 0; i < 100 && !built(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(built()).toBe(true);
+  const { mergePreview } = await graphqlOk<{ mergePreview: CoursePreview }>(
+    server.url,
+    `query ($s: ID!, $m: ID!) { mergePreview(sessionId: $s, mergeId: $m) { ${PREVIEW_FIELDS} } }`,
+    { s: session, m: startMerge.id },
+  );
+  expect(mergePreview.items.length).toBeGreaterThan(1);
+  // Built once: the query took the outline prepared when the merge completed.
+  const builds = server.logs.filter(
+    (line) => line.includes('preview outline built') && line.includes(startMerge.id),
+  );
+  expect(builds).toHaveLength(1);
+});
+
 it('stops serving a removed package at once', async () => {
   const session = await createSession(server.url);
   const [{ id }] = await uploadZips(server.url, session, [{ name: 'gone.zip', data: courseZip }]);

@@ -128,8 +128,25 @@ export class PreviewCourses implements OnModuleDestroy {
   }
 
   @OnEvent(MERGE_PROGRESS_EVENT)
-  forgetExpiredMerge(event: MergeProgressChanged): void {
-    if (event.status !== TaskStatus.EXPIRED) return;
+  onMergeProgress(event: MergeProgressChanged): void {
+    if (event.status === TaskStatus.COMPLETED) void this.prepareMerge(event.mergeId);
+    if (event.status === TaskStatus.EXPIRED) this.forgetExpiredMerge(event);
+  }
+
+  /**
+   * Builds a finished merge's outline before anyone asks: a large course's manifest takes about 100 ms to
+   * read, which would otherwise delay its first preview. Best effort; a failure is built again on demand.
+   */
+  private async prepareMerge(mergeId: string): Promise<void> {
+    try {
+      const source = await this.findSource('merges', mergeId);
+      if (source) await this.course(source);
+    } catch (error) {
+      this.logger.warn({ msg: 'preview outline not prepared', id: mergeId, error: String(error) });
+    }
+  }
+
+  private forgetExpiredMerge(event: MergeProgressChanged): void {
     this.courses.delete(`merges/${event.mergeId}`);
     const source = this.mergeStorage.absolutePath(
       this.mergeStorage.relativePath(event.sessionId, event.mergeId),
