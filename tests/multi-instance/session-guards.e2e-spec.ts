@@ -1,4 +1,5 @@
 import { buildScorm12Package, buildScorm2004Package } from '@scorm-merge/scorm/testing';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { delay } from '../api-e2e/description-test-kit';
@@ -10,9 +11,20 @@ interface MergeView {
   id: string;
   status: string;
 }
+interface UploadedPackage {
+  id: string;
+  sizeBytes: number;
+  position: number;
+  error: string | null;
+}
 
 const START_MERGE = 'mutation ($id: ID!) { startMerge(sessionId: $id) { id status } }';
 const SESSION = 'query ($id: ID!) { session(id: $id) { merges { id status } packages { id sizeBytes } } }';
+
+/** Uploads sent to each instance at once, per round of the quota tests. */
+const PER_INSTANCE = 3;
+/** Room the multipart framing of one file takes beyond the zip (a request's Content-Length is checked too). */
+const FRAMING_BYTES = 1024;
 
 async function createSession(server: ApiServer): Promise<string> {
   const { createSession } = await graphqlOk<{ createSession: { id: string } }>(
@@ -39,7 +51,27 @@ async function waitForMergeEnd(server: ApiServer, sessionId: string, mergeId: st
   }
 }
 
-describe('one active merge per session, across two instances', () => {
+/** A package of a fixed size: the same stored media in each, titles of one length. */
+function quotaPackage(index: number): Buffer {
+  return buildScorm12Package({
+    title: `Quota course ${String(index).padStart(3, '0')}`,
+    extraFiles: [{ name: 'media/clip.bin', data: randomBytes(48 * 1024), method: 'store' }],
+  });
+}
+
+/** Sends PER_INSTANCE single-file uploads to each of A and B at the same moment; the files answered. */
+async function uploadToBothAtOnce(a: ApiServer, b: ApiServer, sessionId: string, round: number) {
+  const requests = [a, b].flatMap((server, s) =>
+    Array.from({ length: PER_INSTANCE }, (_, i) =>
+      uploadPackages(server.url, sessionId, [
+        { name: `r${round}-${s}-${i}.zip`, data: quotaPackage(round * 10 + s * PER_INSTANCE + i) },
+      ]),
+    ),
+  );
+  return Promise.all(requests);
+}
+
+describe('one active merge per session and the session quotas, across two instances', () => {
   let cluster: Cluster | undefined;
 
   afterEach(async () => {
@@ -80,5 +112,68 @@ describe('one active merge per session, across two instances', () => {
     );
     const runs = [a, b].flatMap((server) => server.logs.filter((line) => line.includes('"merge running"')));
     expect(runs).toHaveLength(rounds);
+  }, 120_000);
+
+  it('never lets uploads sent to A and B at the same moment take a session past its byte quota', async () => {
+    const packageBytes = Math.max(...Array.from({ length: 4 }, (_, i) => quotaPackage(i).length));
+    // Room for PER_INSTANCE packages: all one instance's requests fit, both instances' do not.
+    const maxSessionBytes = PER_INSTANCE * (packageBytes + FRAMING_BYTES);
+    cluster = await startCluster({
+      name: 'byte-quota',
+      instances: 2,
+      openai: null,
+      upload: { maxSessionBytes },
+    });
+    const [a, b] = cluster.instances;
+
+    for (let round = 0; round < 3; round++) {
+      const sessionId = await createSession(a);
+      const answers = await uploadToBothAtOnce(a, b, sessionId, round);
+      const files = answers.flatMap((answer) =>
+        answer.status === 201 ? (answer.body as UploadedPackage[]) : [],
+      );
+      const accepted = files.filter((file) => file.error === null);
+      const refusals = [
+        ...files.filter((file) => file.error !== null).map((file) => file.error as string),
+        ...answers.filter((answer) => answer.status !== 201).map((answer) => JSON.stringify(answer.body)),
+      ];
+      expect(accepted).toHaveLength(PER_INSTANCE);
+      expect(refusals).toHaveLength(PER_INSTANCE);
+      for (const refusal of refusals) {
+        expect(refusal).toMatch(/Not added: the session would hold more than its|this session can take only/);
+      }
+      const { packages } = await sessionState(b, sessionId);
+      expect(packages).toHaveLength(PER_INSTANCE);
+      expect(packages.reduce((sum, p) => sum + p.sizeBytes, 0)).toBeLessThanOrEqual(maxSessionBytes);
+    }
+  }, 120_000);
+
+  it('never lets uploads sent to A and B at the same moment take a session past its package limit', async () => {
+    const maxPackagesPerSession = PER_INSTANCE;
+    cluster = await startCluster({
+      name: 'package-limit',
+      instances: 2,
+      openai: null,
+      upload: { maxPackagesPerSession },
+    });
+    const [a, b] = cluster.instances;
+
+    for (let round = 0; round < 3; round++) {
+      const sessionId = await createSession(a);
+      const answers = await uploadToBothAtOnce(a, b, sessionId, round);
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 201));
+      const files = answers.flatMap((answer) => answer.body as UploadedPackage[]);
+      const accepted = files.filter((file) => file.error === null);
+      const refused = files.filter((file) => file.error !== null);
+      expect(accepted).toHaveLength(maxPackagesPerSession);
+      for (const file of refused) {
+        expect(file).toMatchObject({
+          position: -1,
+          error: `Not added: a session holds at most ${maxPackagesPerSession} packages.`,
+        });
+      }
+      const { packages } = await sessionState(b, sessionId);
+      expect(packages.map((p) => p.id).sort()).toEqual(accepted.map((file) => file.id).sort());
+    }
   }, 120_000);
 });
