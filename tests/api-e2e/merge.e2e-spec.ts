@@ -195,6 +195,37 @@ describe('merge through the real server process', () => {
     expect(await merges(server, small.sessionId)).toHaveLength(1);
   });
 
+  it('answers two startMerge requests sent at the same moment with one merge, and runs only that one', async () => {
+    const { sessionId } = await createSessionWith(server, [
+      { name: 'one.zip', data: buildScorm12Package({ title: 'One' }) },
+      { name: 'two.zip', data: buildScorm2004Package({ title: 'Two' }) },
+    ]);
+    const start = () =>
+      graphqlOk<{ startMerge: MergeView }>(
+        server.url,
+        'mutation ($id: ID!) { startMerge(sessionId: $id) { id } }',
+        {
+          id: sessionId,
+        },
+      );
+    const rounds = 4;
+    const started: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      // Free space is measured at most once a second: a start that measures it waits for the disk, and
+      // a second start of the session can pass the "already active?" check meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const answers = await Promise.all([start(), start()]);
+      const ids = new Set(answers.map((answer) => answer.startMerge.id));
+      expect(ids.size).toBe(1);
+      const [id] = ids;
+      started.push(id);
+      await waitForMerge(server, sessionId, id, (m) => m.status === 'COMPLETED');
+    }
+    const all = await merges(server, sessionId);
+    expect(all.map((m) => m.id).sort()).toEqual([...started].sort());
+    expect(all.every((m) => m.status === 'COMPLETED')).toBe(true);
+  });
+
   it('answers 404 for unknown ids, path tricks and other sessions, and refuses to merge nothing', async () => {
     const a = await createSessionWith(server, [{ name: 'a.zip', data: buildScorm12Package({ title: 'A' }) }]);
     const b = await createSessionWith(server, [{ name: 'b.zip', data: Buffer.from('broken') }]);

@@ -15,6 +15,8 @@ export interface ClusterOptions {
   redisUrl?: string;
   descriptions?: DescriptionSettings;
   stalledAfterMs?: number;
+  /** Session limits (config `upload.*`); the defaults when unset. */
+  upload?: { maxPackagesPerSession?: number; maxSessionBytes?: number };
 }
 
 /**
@@ -50,6 +52,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       redis: { keyPrefix },
       jobs: { stalledAfterMs: options.stalledAfterMs ?? 30_000 },
+      ...(options.upload ? { upload: options.upload } : {}),
     }),
   );
   const database = await createTestDatabase();

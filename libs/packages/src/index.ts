@@ -45,6 +45,7 @@ export {
   type SqlDialect,
   type SqlExecutor,
 } from './lib/persistence/sql-database';
+export { isUniqueViolation } from './lib/persistence/unique-violation';
 export { usePostgresColumnTypes } from './lib/persistence/dialect-column-types';
 export { RedisConnections } from './lib/redis/redis-connections';
 export { REDIS_SETTINGS, type RedisSettings } from './lib/redis/redis-settings';

@@ -4,6 +4,7 @@ import { DescriptionTasks1764350200000 } from './1764350200000-description-tasks
 import { ContentKeyedDescriptionCache1764350300000 } from './1764350300000-content-keyed-description-cache';
 import { MergeWarnings1764350400000 } from './1764350400000-merge-warnings';
 import { HealthProbe1764360000000 } from './1764360000000-health-probe';
+import { OneActiveMergePerSession1764370000000 } from './1764370000000-one-active-merge-per-session';
 
 /** Listed by hand: the server is bundled, so migrations cannot be found by a file glob. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ContentKeyedDescriptionCache1764350300000,
   MergeWarnings1764350400000,
   HealthProbe1764360000000,
+  OneActiveMergePerSession1764370000000,
 ];

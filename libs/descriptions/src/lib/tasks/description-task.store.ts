@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   type DescriptionSourceValue,
+  isUniqueViolation,
   PackagesService,
   type SqlDatabase,
   type SqlExecutor,
@@ -306,9 +307,3 @@ export class DescriptionTaskStore {
 
 /** Rolls back a commit whose task is no longer active. */
 class TaskStopped extends Error {}
-
-/** A unique index refused the row: PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}

@@ -12,6 +12,11 @@ export interface MergedModuleRecord {
 
 @Entity('merge')
 @Index('IDX_merge_session', ['sessionId'])
+// The database itself refuses a second active merge per session, whichever instance inserts it.
+@Index('UQ_merge_active_session', ['sessionId'], {
+  unique: true,
+  where: `"status" IN ('QUEUED', 'RUNNING')`,
+})
 export class MergeEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;

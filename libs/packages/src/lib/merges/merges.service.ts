@@ -15,6 +15,7 @@ import { DataSource, In, Repository } from 'typeorm';
 import { PackagesService } from '../packages/packages.service';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 import { type SqlDatabase, sqlDatabaseFor } from '../persistence/sql-database';
+import { isUniqueViolation } from '../persistence/unique-violation';
 import { MergeEntity } from './merge.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { SessionWorkRegistry } from '../sessions/session-work.registry';
@@ -59,10 +60,7 @@ export class MergesService implements OnModuleInit {
   async start(sessionId: string, options: MergeOptionsInput | null | undefined): Promise<MergeEntity> {
     await this.sessions.require(sessionId);
     // A merge already under way is the answer to a second click, not a reason for another full copy.
-    const active = await this.merges.findOne({
-      where: { sessionId, status: In([...ACTIVE_TASK_STATUSES]) },
-      order: { createdAt: 'DESC' },
-    });
+    const active = await this.activeMerge(sessionId);
     if (active) return active;
     const valid = (await this.packages.listForSession(sessionId)).filter((p) => !p.error && p.storagePath);
     if (valid.length === 0) {
@@ -99,7 +97,19 @@ export class MergesService implements OnModuleInit {
       createdAt: new Date(),
     });
     // A plain INSERT: TypeORM's save() would wrap it in a transaction other requests' writes could join.
-    await this.merges.insert(merge);
+    try {
+      await this.merges.insert(merge);
+    } catch (error) {
+      // Another request (on this instance or another) inserted the session's active merge since the check
+      // above: the partial unique index refused this one, and the merge that won is the answer.
+      if (!isUniqueViolation(error)) throw error;
+      // Should the winner have ended already, it is still the session's newest merge.
+      const winner =
+        (await this.activeMerge(sessionId)) ??
+        (await this.merges.findOne({ where: { sessionId }, order: { createdAt: 'DESC' } }));
+      if (!winner) throw error;
+      return winner;
+    }
     await this.sessions.touch(sessionId);
     try {
       await this.runner.enqueue(merge.id);
@@ -113,6 +123,11 @@ export class MergesService implements OnModuleInit {
       throw new ServiceUnavailableException(message);
     }
     return merge;
+  }
+
+  /** The session's QUEUED or RUNNING merge; the database holds at most one. */
+  private activeMerge(sessionId: string): Promise<MergeEntity | null> {
+    return this.merges.findOne({ where: { sessionId, status: In([...ACTIVE_TASK_STATUSES]) } });
   }
 
   listForSession(sessionId: string): Promise<MergeEntity[]> {

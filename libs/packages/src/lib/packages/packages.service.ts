@@ -7,6 +7,21 @@ import { PACKAGE_REMOVED_EVENT, type PackageRemoved } from './package-events';
 import { type SqlDatabase, type SqlExecutor, sqlDatabaseFor } from '../persistence/sql-database';
 import { SessionsService } from '../sessions/sessions.service';
 
+/** What insertWithinSessionLimits did with a package. */
+export type SessionLimitedInsert = 'inserted' | 'too-many-packages' | 'session-full';
+
+/** The session limits an upload's insert is checked against (upload.maxPackagesPerSession, maxSessionBytes). */
+export interface SessionLimits {
+  maxPackages: number;
+  maxBytes: number;
+}
+
+/**
+ * First key of the advisory locks that make uploads to one session check their limits one at a time
+ * (the second is the session id's hash); two-key locks never meet the migration's one-key lock.
+ */
+const UPLOAD_LOCK_SPACE = 5_721_022;
+
 /** Owns the package rows: other modules read and write them only through this service. */
 @Injectable()
 export class PackagesService {
@@ -79,6 +94,32 @@ export class PackagesService {
   /** Records a new package; runs for every upload, so it skips TypeORM's query builder. */
   insert(entity: PackageEntity): Promise<void> {
     return this.db.insert(PackageEntity, entity);
+  }
+
+  /**
+   * Records an uploaded package unless its session already holds `maxPackages` packages or, for a stored
+   * zip, the zip would take the session's stored bytes past `maxBytes`. Count, sum and insert are one
+   * transaction. On PostgreSQL it first takes an advisory lock keyed on the session, held until commit:
+   * uploads to one session on different instances check and insert one after the other, each seeing the
+   * rows the ones before it committed. SQLite has one process, and its transactions run one at a time.
+   */
+  insertWithinSessionLimits(entity: PackageEntity, limits: SessionLimits): Promise<SessionLimitedInsert> {
+    return this.db.transaction(async (tx) => {
+      if (this.db.dialect === 'postgres') {
+        await tx.get(`SELECT pg_advisory_xact_lock(${UPLOAD_LOCK_SPACE}, hashtext(?))`, entity.sessionId);
+      }
+      // PostgreSQL sums a bigint column as numeric, which pg returns as a string.
+      const row = await tx.get<{ count: number; bytes: number | string }>(
+        `SELECT CAST(COUNT(*) AS INTEGER) AS "count", COALESCE(SUM(CASE WHEN "storagePath" IS NOT NULL THEN "sizeBytes" ELSE 0 END), 0) AS "bytes" FROM "package" WHERE "sessionId" = ?`,
+        entity.sessionId,
+      );
+      if ((row?.count ?? 0) >= limits.maxPackages) return 'too-many-packages';
+      if (entity.storagePath && Number(row?.bytes ?? 0) + entity.sizeBytes > limits.maxBytes) {
+        return 'session-full';
+      }
+      await tx.insert(PackageEntity, entity);
+      return 'inserted';
+    });
   }
 
   /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
-import { PackagesService } from '../packages/packages.service';
+import { PackagesService, type SessionLimitedInsert } from '../packages/packages.service';
 import { toPackageView } from '../packages/package-view';
 import type { PackageModel } from '../packages/models/package.model';
 import { PackageEntity } from '../packages/package.entity';
@@ -288,11 +288,7 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
     const slot = await this.takeSlot(sessionId);
     if (!slot) {
       sink.discard();
-      const limit = this.options.upload.maxPackagesPerSession;
-      return {
-        persisted: false,
-        view: rejectedView(filename, `Not added: a session holds at most ${limit} packages.`),
-      };
+      return { persisted: false, view: rejectedView(filename, this.tooManyPackagesMessage()) };
     }
     try {
       const stored = await this.store(sessionId, sink, filename, boundedBySessionRoom);
@@ -300,19 +296,20 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
       if (stored.interrupted)
         return { persisted: false, view: rejectedView(filename, stored.error as string) };
       const entity = await this.inspect(sessionId, slot, stored);
-      // The last word on the session quota: check and insert run under the session's lock, so concurrent
-      // uploads to this process cannot both fit into the same room.
-      let recorded: 'inserted' | 'session-full';
+      // The last word on the session's limits is the database's: the insert checks the package count and
+      // the stored bytes in the same transaction (on PostgreSQL under a lock every instance takes), so
+      // concurrent uploads, to this process or to others, cannot both fit into the same room.
+      let recorded: SessionLimitedInsert;
       try {
         recorded = await this.sessionLock.run(sessionId, async () => {
-          if (entity.storagePath) {
-            const storedBytes = await this.packagesService.storedBytes(sessionId);
-            if (storedBytes + entity.sizeBytes > this.options.upload.maxSessionBytes) return 'session-full';
-          }
-          await this.packagesService.insert(entity);
+          const outcome = await this.packagesService.insertWithinSessionLimits(entity, {
+            maxPackages: this.options.upload.maxPackagesPerSession,
+            maxBytes: this.options.upload.maxSessionBytes,
+          });
           const uploads = this.receiving.get(sessionId);
-          if (uploads && entity.storagePath) uploads.storedBytes += entity.sizeBytes;
-          return 'inserted';
+          if (outcome === 'inserted' && uploads && entity.storagePath)
+            uploads.storedBytes += entity.sizeBytes;
+          return outcome;
         });
       } catch (error) {
         this.logger.error({
@@ -330,9 +327,11 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
           ),
         };
       }
-      if (recorded === 'session-full') {
+      if (recorded !== 'inserted') {
         await this.storage.remove(entity.storagePath);
-        return { persisted: false, view: rejectedView(filename, this.sessionFullMessage()) };
+        const message =
+          recorded === 'session-full' ? this.sessionFullMessage() : this.tooManyPackagesMessage();
+        return { persisted: false, view: rejectedView(filename, message) };
       }
       return { persisted: true, view: toPackageView(entity) };
     } finally {
@@ -372,6 +371,10 @@ export class UploadService implements OnModuleInit, OnApplicationBootstrap {
       return { ...base, sizeBytes, error: `The file is larger than the ${limit} limit per package.` };
     }
     return { ...base, sizeBytes, storagePath, error: null };
+  }
+
+  private tooManyPackagesMessage(): string {
+    return `Not added: a session holds at most ${this.options.upload.maxPackagesPerSession} packages.`;
   }
 
   private sessionFullMessage(): string {
