@@ -17,6 +17,20 @@ export interface DescriptionSettings {
   timeout?: number;
 }
 
+/** The `openai` and `descriptions` sections of a test server's config file: short timeouts and backoffs. */
+export function descriptionConfig(settings: DescriptionSettings = {}): Record<string, unknown> {
+  return {
+    openai: { model: 'gpt-test', timeout: settings.timeout ?? 5000, maxTokens: 150, temperature: 0.7 },
+    descriptions: {
+      concurrency: settings.concurrency ?? 2,
+      maxRetries: settings.maxRetries ?? 3,
+      backoffBaseMs: settings.backoffBaseMs ?? 50,
+      backoffMaxMs: settings.backoffMaxMs ?? 400,
+      maxRetryAfterMs: settings.maxRetryAfterMs ?? 5000,
+    },
+  };
+}
+
 /**
  * Starts the built server with a config file pointing the real `openai` SDK at the test server
  * (or with no key at all when `openai` is null).
@@ -29,19 +43,7 @@ export function startDescriptionServer(
 ): Promise<ApiServer> {
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dataDir, '..', `${dataDir.split('/').pop()}-config.json`);
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      openai: { model: 'gpt-test', timeout: settings.timeout ?? 5000, maxTokens: 150, temperature: 0.7 },
-      descriptions: {
-        concurrency: settings.concurrency ?? 2,
-        maxRetries: settings.maxRetries ?? 3,
-        backoffBaseMs: settings.backoffBaseMs ?? 50,
-        backoffMaxMs: settings.backoffMaxMs ?? 400,
-        maxRetryAfterMs: settings.maxRetryAfterMs ?? 5000,
-      },
-    }),
-  );
+  writeFileSync(configFile, JSON.stringify(descriptionConfig(settings)));
   const env: Record<string, string> = { CONFIG_FILE: configFile, ...extraEnv };
   if (openai) {
     env['OPENAI_API_KEY'] = 'test-key';

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DescriptionSettings } from '../api-e2e/description-test-kit';
+import { descriptionConfig, type DescriptionSettings } from '../api-e2e/description-test-kit';
 import { startApiServer, type ApiServer } from '../support/api-server';
 import type { OpenAiTestServer } from '../support/openai-test-server';
 import { createTestDatabase, TEST_REDIS_URL } from './multi-instance-kit';
@@ -38,18 +38,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   mkdirSync(dataDir, { recursive: true });
   const keyPrefix = freshKeyPrefix(options.name);
   const configFile = join(work, 'config.json');
-  const settings = options.descriptions ?? {};
   writeFileSync(
     configFile,
     JSON.stringify({
-      openai: { model: 'gpt-test', timeout: settings.timeout ?? 5000, maxTokens: 150, temperature: 0.7 },
-      descriptions: {
-        concurrency: settings.concurrency ?? 2,
-        maxRetries: settings.maxRetries ?? 3,
-        backoffBaseMs: settings.backoffBaseMs ?? 50,
-        backoffMaxMs: settings.backoffMaxMs ?? 400,
-        maxRetryAfterMs: settings.maxRetryAfterMs ?? 5000,
-      },
+      ...descriptionConfig(options.descriptions),
       redis: { keyPrefix },
       jobs: { stalledAfterMs: options.stalledAfterMs ?? 30_000 },
       ...(options.upload ? { upload: options.upload } : {}),

@@ -88,7 +88,11 @@ describe('descriptions on several instances (PostgreSQL + Redis)', () => {
     await startDescriptions(a.url, sessionId);
     // B starts while A works: A's requests are in flight when B answers the cancel.
     const b = await cluster.startInstance();
-    await delay(300);
+    // The cancel goes out once some descriptions are in, while requests are in flight (between two of them
+    // it would have none to abort).
+    const deadline = Date.now() + 20_000;
+    while ((openai.stats.completed < 2 || openai.stats.inFlight === 0) && Date.now() < deadline)
+      await delay(10);
     const cancelStarted = Date.now();
     const { cancelDescriptions } = await graphqlOk<{ cancelDescriptions: TaskView }>(b.url, CANCEL, {
       id: sessionId,

@@ -1,5 +1,5 @@
 import { buildScorm12Package } from '@scorm-merge/scorm/testing';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createSessionWithPackages,
@@ -121,10 +121,16 @@ describe('merges and a Redis outage on several instances', () => {
     if (!victim) throw new Error('no instance took the merge');
     const survivor = cluster.instances.find((server) => server !== victim) as ApiServer;
     const partial = join(cluster.dataDir, 'merges', sessionId, `${startMerge.id}.zip.part`);
-    while (!existsSync(partial) && Date.now() < deadline) await delay(20);
-    await delay(300); // part of the zip written
+    // Killed once part of the zip is written: 240 MB take a few hundred ms to copy on a quiet machine.
+    const written = (): number => (existsSync(partial) ? statSync(partial).size : 0);
+    while (written() === 0 && Date.now() < deadline) await delay(5);
     const killedAt = Date.now();
     await victim.stop('SIGKILL');
+    const { session } = await graphqlOk<{ session: { merges: MergeView[] } }>(survivor.url, MERGES, {
+      id: sessionId,
+    });
+    // The test proves nothing if the merge had finished before the kill.
+    expect(session.merges.find((m) => m.id === startMerge.id)?.status).toBe('RUNNING');
 
     const merge = await waitForMerge(survivor, sessionId, startMerge.id, stalledAfterMs + 60_000);
     const finishedAfterMs = Date.now() - killedAt;
