@@ -325,6 +325,25 @@ describeAdl('course walk on merges of ADL sequencing test packages', () => {
     expectOneCourse(report, shape, manifest, own);
   };
   it.each(all)('%s: one course, each module as its package standalone', walkAdlMerge, 1_200_000);
+
+  it('accepts a trap only as the package wrote it: RU-19b against a copy without its retry rule', async () => {
+    const zip = join(dir, 'LMSTestPackage_RU-19b.zip');
+    const { result, manifest } = await merge('ADL RU-19b trap proof', [family('SX')[0], zip]);
+    const shape = shapeOf(result, manifest);
+    const own = await manifestOf(zip);
+    const proven = walkCourse(manifest, shape, [null, own]).modules[1];
+    expect(proven).toMatchObject({ backToMenu: false, problem: null });
+    expect(proven.trap).toMatchObject({
+      rule: 'activityProgressKnown → retry',
+      outcome: { kind: 'delivered', id: `${shape.moduleIds[1].replace(/_module$/, '')}_activity_2` },
+      unproven: null,
+      afterAbandon: { kind: 'delivered', id: shape.menuId },
+    });
+    // Were the rule not the package's (a merge fault), the walk would say so.
+    const withoutRetry = own.replace(/<imsss:postConditionRule>[\s\S]*?<\/imsss:postConditionRule>/, '');
+    const faked = walkCourse(manifest, shape, [null, withoutRetry]).modules[1];
+    expect(faked.problem).toMatch(/a merge rewrite$/);
+  }, 60_000);
 });
 
 describe('course walk on generated packages', () => {
