@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createContext, runInContext } from 'node:vm';
 import { launchableLeaves, sequencingSettingsFromManifest } from '../lib/sequencing/activity-tree';
-import type { ActivitySettings } from '../lib/sequencing/sequencing-settings';
+import type { ActivitySettings, SequencingRuleSettings } from '../lib/sequencing/sequencing-settings';
 
 interface EngineActivity {
   id: string;
@@ -62,6 +62,8 @@ export class CourseSession {
   private delivered: string | null = null;
   private ended: string | null = null;
   private error: string | null = null;
+  /** Post-condition rules that returned a sequencing request during the last step (TB.2.3, TB.2.2). */
+  overrides: Array<{ activity: string; request: string }> = [];
 
   constructor(readonly tree: ActivitySettings) {
     const Engine = scorm2004Engine();
@@ -74,6 +76,14 @@ export class CourseSession {
           onSequencingSessionEnd: (data: { reason: string; exception?: string | null }) =>
             (this.ended = `${data.reason}${data.exception ? ` (${data.exception})` : ''}`),
           onSequencingError: (error: string) => (this.error = error),
+          // Events the engine has no listener slot for reach the debug listener by name.
+          onSequencingDebug: (
+            event: string,
+            data?: { activity?: string; sequencingRequest?: string | null },
+          ) => {
+            if (event.endsWith(': onPostConditionEvaluated') && data?.activity && data.sequencingRequest)
+              this.overrides.push({ activity: data.activity, request: data.sequencingRequest });
+          },
         },
       },
     });
@@ -123,6 +133,7 @@ export class CourseSession {
     this.delivered = null;
     this.ended = null;
     this.error = null;
+    this.overrides = [];
     act();
     if (this.ended !== null) return { kind: 'ended', reason: this.ended };
     if (this.delivered !== null) return { kind: 'delivered', id: this.delivered };
@@ -153,6 +164,18 @@ export class TreeIndex {
   /** Leaves below `id`, in order. */
   leavesUnder(id: string): string[] {
     return this.leaves.filter((leaf) => this.isWithin(leaf, id));
+  }
+
+  /** Child positions from `ancestor` down to `id`: the same activity's address in another copy of the tree. */
+  pathFrom(ancestor: string, id: string): number[] {
+    const path: number[] = [];
+    for (let at = id; at !== ancestor;) {
+      const parent = this.parent.get(at);
+      if (parent === undefined) throw new Error(`${id} is not within ${ancestor}`);
+      path.unshift((this.byId.get(parent)?.children ?? []).findIndex((child) => child.id === at));
+      at = parent;
+    }
+    return path;
   }
 
   isWithin(id: string, ancestor: string): boolean {
@@ -223,6 +246,8 @@ export interface ModuleReport {
   problem: string | null;
   /** From the delivered SCO, a choice of the menu was accepted. */
   backToMenu: boolean;
+  /** When the choice of the menu was replaced by the package's own post-condition rule: the proof. */
+  trap: Trap | null;
 }
 
 export interface CourseWalkReport {
@@ -246,6 +271,15 @@ export interface ModuleStop {
   module: string;
   at: string;
   outcome: Outcome | { kind: 'bound'; loop: string[] };
+  /** Going on from the menu after the stop, where the package's own post-condition rule kept the learner in. */
+  trap?: Trap;
+}
+
+/** The pass could not go on: a module kept the learner in, or a choice went elsewhere (named, not looped). */
+export interface Stuck {
+  kind: 'stuck';
+  module: string;
+  reason: string;
 }
 
 export interface CourseContinuePass {
@@ -255,17 +289,26 @@ export interface CourseContinuePass {
   /** Refusals and loops inside modules; a correct merge has them only where the package has them standalone. */
   moduleStops: ModuleStop[];
   /** How the pass ended: a correct course ends its session after the last SCO. */
-  stop: Outcome;
+  stop: Outcome | Stuck | { kind: 'bound'; loop: string[] };
 }
 
-/** Start, every module from the menu and back, a continue pass through the course, the root's rollup. */
-export function walkCourse(manifestXml: string, shape: CourseShape): CourseWalkReport {
+/**
+ * Start, every module from the menu and back, a continue pass through the course, the root's rollup.
+ * `packages` holds each module's own SCORM 2004 manifest (null where there is none to compare with):
+ * a module that keeps the learner in is proven against it (see `proveTrap`).
+ */
+export function walkCourse(
+  manifestXml: string,
+  shape: CourseShape,
+  packages: Array<string | null> = [],
+): CourseWalkReport {
   const tree = sequencingSettingsFromManifest(manifestXml).activityTree;
   const index = new TreeIndex(tree);
-  const modules = shape.moduleIds.map((id) => walkIntoModule(tree, index, shape.menuId, id));
+  const course: Course = { tree, index, shape, packages };
+  const modules = shape.moduleIds.map((_, k) => walkIntoModule(course, k));
   const session = new CourseSession(tree);
   const start = session.start();
-  const pass = courseContinuePass(session, index, shape, start);
+  const pass = courseContinuePass(session, course, start);
   const scos = index.leaves.filter((leaf) => leaf !== shape.menuId);
   return {
     start,
@@ -277,73 +320,118 @@ export function walkCourse(manifestXml: string, shape: CourseShape): CourseWalkR
   };
 }
 
+/** A merged course as the walk sees it. */
+interface Course {
+  tree: ActivitySettings;
+  index: TreeIndex;
+  shape: CourseShape;
+  packages: Array<string | null>;
+}
+
 /**
  * The learner completes and passes every delivered SCO and asks for `continue`. Where a module
  * refuses or loops (its own rules may), the stop is recorded and the learner takes the next module
- * from the menu, as a learner would; each module's loop is bounded by its size.
+ * from the menu, as a learner would; each module's loop is bounded by its size, and the whole pass
+ * by the sum of those bounds. Where the menu cannot be reached after a stop, the trap is proven to be
+ * the package's own (`proveTrap`) and the learner leaves by `abandon`; anything else ends the pass as
+ * `stuck`, named.
  */
-function courseContinuePass(
-  session: CourseSession,
-  index: TreeIndex,
-  shape: CourseShape,
-  start: Outcome,
-): CourseContinuePass {
+function courseContinuePass(session: CourseSession, course: Course, start: Outcome): CourseContinuePass {
+  const { index, shape } = course;
   const moduleLeaves = shape.moduleIds.map((id) => index.leavesUnder(id));
   const moduleOf = (leaf: string) => moduleLeaves.findIndex((leaves) => leaves.includes(leaf));
+  const limitOf = (module: number) => (module === -1 ? 2 : moduleLeaves[module].length * 3 + 10);
+  const bound = moduleLeaves.reduce((sum, _, k) => sum + limitOf(k) + 1, limitOf(-1));
   const reached = new Set<string>();
   const deliveries: string[] = [];
   const moduleStops: ModuleStop[] = [];
-  let outcome = start;
+  let outcome: Outcome | Stuck = start;
   let current = -1;
   let inModule: string[] = [];
-  const next = (from: number): Outcome => {
+  /** The learner's steps since entering the current module, to replay a trap from. */
+  let trail: Step[] = [];
+  const result = (stop: CourseContinuePass['stop']): CourseContinuePass => ({
+    reached: [...reached],
+    deliveries,
+    moduleStops,
+    stop,
+  });
+  const next = (from: number): Outcome | Stuck => {
     if (from + 1 >= shape.moduleIds.length) return { kind: 'ended', reason: 'no module left after a stop' };
+    const left = shape.moduleIds[from];
+    if (shape.menuId) {
+      const menu = `{target=${shape.menuId}}choice`;
+      const back = session.learn(menu);
+      if (back.kind !== 'delivered' || back.id !== shape.menuId) {
+        const trap = proveTrap(course, from, trail, { request: menu, result: DONE }, back, session.overrides);
+        const stop = moduleStops[moduleStops.length - 1];
+        if (stop) stop.trap = trap;
+        if (trap.unproven !== null)
+          return { kind: 'stuck', module: left, reason: `${menu}: ${describe(back)}; ${trap.unproven}` };
+        // TB.2.3: abandon ends the SCO's attempt without post-condition rules; the menu is then free.
+        session.learn('abandon');
+        const again = session.learn(menu);
+        if (again.kind !== 'delivered' || again.id !== shape.menuId)
+          return { kind: 'stuck', module: left, reason: `${menu} after abandon: ${describe(again)}` };
+      }
+    }
     current = from + 1;
     inModule = [];
-    if (shape.menuId) session.learn(`{target=${shape.menuId}}choice`);
-    return session.learn(`{target=${shape.moduleIds[from + 1]}}choice`);
+    trail = [];
+    const chosen = session.learn(`{target=${shape.moduleIds[from + 1]}}choice`);
+    if (chosen.kind === 'delivered' && moduleOf(chosen.id) !== from + 1)
+      return {
+        kind: 'stuck',
+        module: left,
+        reason: `{target=${shape.moduleIds[from + 1]}}choice: ${describe(chosen)}, outside that module`,
+      };
+    return chosen;
   };
   for (;;) {
+    if (outcome.kind === 'stuck') return result(outcome);
+    if (deliveries.length > bound) return result({ kind: 'bound', loop: repeatingTail(deliveries) });
     if (outcome.kind === 'delivered') {
       const module = moduleOf(outcome.id);
-      if (module !== current) inModule = [];
+      if (module !== current) {
+        inModule = [];
+        trail = [];
+      }
       current = module;
       deliveries.push(outcome.id);
       reached.add(outcome.id);
       inModule.push(outcome.id);
-      const limit = module === -1 ? 2 : moduleLeaves[module].length * 3 + 10;
-      if (inModule.length > limit) {
+      if (inModule.length > limitOf(module)) {
         moduleStops.push({
           module: shape.moduleIds[module] ?? 'outside every module',
           at: outcome.id,
           outcome: { kind: 'bound', loop: repeatingTail(inModule) },
         });
-        if (module === -1) return { reached: [...reached], deliveries, moduleStops, stop: outcome };
+        if (module === -1) return result(outcome);
         outcome = next(module);
         continue;
       }
       outcome = session.learn('continue');
+      trail.push({ request: 'continue', result: DONE });
     } else if (outcome.kind === 'refused' && current >= 0 && current + 1 < shape.moduleIds.length) {
       moduleStops.push({ module: shape.moduleIds[current], at: deliveries[deliveries.length - 1], outcome });
       outcome = next(current);
     } else {
-      return { reached: [...reached], deliveries, moduleStops, stop: outcome };
+      return result(outcome);
     }
   }
 }
 
-function walkIntoModule(
-  tree: ActivitySettings,
-  index: TreeIndex,
-  menuId: string | null,
-  moduleId: string,
-): ModuleReport {
+function walkIntoModule(course: Course, k: number): ModuleReport {
+  const { tree, index, shape } = course;
+  const { menuId } = shape;
+  const moduleId = shape.moduleIds[k];
   const report: ModuleReport = {
     id: moduleId,
     choosable: false,
     delivered: null,
     problem: null,
     backToMenu: false,
+    trap: null,
   };
   const session = new CourseSession(tree);
   const start = session.start();
@@ -355,14 +443,227 @@ function walkIntoModule(
   if (violation) return { ...report, problem: `SB.2.9: ${violation}` };
   report.choosable = true;
   if (menuId) {
-    const back = session.learn(`{target=${menuId}}choice`, { completed: false, passed: false });
+    const leave: Step = { request: `{target=${menuId}}choice`, result: { completed: false, passed: false } };
+    const back = session.learn(leave.request, leave.result);
     report.backToMenu = back.kind === 'delivered' && back.id === menuId;
-    if (!report.backToMenu) report.problem = `back to the menu: ${describe(back)}`;
+    if (!report.backToMenu) {
+      report.trap = proveTrap(course, k, [], leave, back, session.overrides);
+      if (report.trap.unproven !== null)
+        report.problem = `back to the menu: ${describe(back)}; ${report.trap.unproven}`;
+    }
   }
   return report;
 }
 
-export function describe(outcome: Outcome | { kind: 'bound'; loop: string[] }): string {
+/** One learner step: a navigation request, after reporting a result. */
+interface Step {
+  request: string;
+  result: LearnerResult;
+}
+
+/**
+ * A request to leave a module that the package's own post-condition rule replaced. The SN book's
+ * Termination Request Process (TB.2.3) ends the SCO's attempt on any request that leaves it (NB.2.1:
+ * a choice, continue, previous or exit all terminate with Exit), runs the exit action rules (TB.2.1)
+ * and then the post-condition rules (TB.2.2); a `retry`, `continue` or `previous` they return replaces
+ * the pending request (OP.1 1.3.3). No manifest rule can tell a choice of the menu from the package's
+ * own `continue`, so the merge cannot lift the trap without changing the package's behaviour; the
+ * walk proves instead that the trap is the package's, standalone as well, and names it.
+ */
+export interface Trap {
+  /** The learner's request that was replaced. */
+  request: string;
+  /** The activity whose post-condition rule replaced it, and that rule as the package writes it. */
+  activity: string;
+  rule: string;
+  /** What the engine delivered instead. */
+  outcome: Outcome;
+  /**
+   * Null when proven: the rule is the package's own (same rule, same place in its standalone tree);
+   * without it the same steps honour the request; standalone, from the same state, neither
+   * continue, previous, exit nor a choice of any activity outside it leaves the activity.
+   */
+  unproven: string | null;
+  /** Standalone, from the same state: each way out tried, and what it did. */
+  standalone: Array<{ request: string; outcome: string }>;
+  /** In the course, `abandon` then the same request (TB.2.3 runs no post-condition rule on abandon). */
+  afterAbandon: Outcome | null;
+}
+
+const RULE_REQUESTS = new Set(['retry', 'continue', 'previous']);
+
+function ruleText(rule: SequencingRuleSettings): string {
+  const conditions = rule.conditions.map(
+    (c) =>
+      `${c.operator === 'not' ? 'not ' : ''}${c.condition}${c.referencedObjective ? `(${c.referencedObjective})` : ''}`,
+  );
+  return `${conditions.join(rule.conditionCombination === 'any' ? ' or ' : ' and ')} → ${rule.action}`;
+}
+
+function findActivity(root: ActivitySettings, path: number[]): ActivitySettings | undefined {
+  let at: ActivitySettings | undefined = root;
+  for (const position of path) at = at?.children?.[position];
+  return at;
+}
+
+/** Replays `steps` (the first is `start`) in a new session; the session and every outcome. */
+function replay(tree: ActivitySettings, steps: Step[]): { session: CourseSession; outcomes: Outcome[] } {
+  const session = new CourseSession(tree);
+  const outcomes = steps.map((step) =>
+    step.request === 'start' ? session.start() : session.learn(step.request, step.result),
+  );
+  return { session, outcomes };
+}
+
+/**
+ * Proves that `leave`, asked from module `k` after `trail` (its steps since entering), was replaced
+ * by the package's own post-condition rule and that the package traps its learner there standalone.
+ * `outcome` and `overrides` are what the course session saw.
+ */
+function proveTrap(
+  course: Course,
+  k: number,
+  trail: Step[],
+  leave: Step,
+  outcome: Outcome,
+  overrides: CourseSession['overrides'],
+): Trap {
+  const { tree, index, shape } = course;
+  const moduleId = shape.moduleIds[k];
+  const trap: Trap = {
+    request: leave.request,
+    activity: '',
+    rule: '',
+    outcome,
+    unproven: null,
+    standalone: [],
+    afterAbandon: null,
+  };
+  const fail = (why: string): Trap => ({ ...trap, unproven: why });
+  const manifest = course.packages[k] ?? null;
+  if (!manifest) return fail('no standalone package to compare with');
+  const own = sequencingSettingsFromManifest(manifest).activityTree;
+  const ownIndex = new TreeIndex(own);
+  const inModule = (o: Outcome) => o.kind === 'delivered' && index.isWithin(o.id, moduleId);
+  if (!inModule(outcome)) return fail(`it ${describe(outcome)}, outside ${moduleId}`);
+
+  // Each rule that replaced the request must be the package's own: the same post-condition rule at
+  // the same place in its standalone tree.
+  const fired: Array<{ activity: string; request: string }> = [];
+  const checkOwn = (override: { activity: string; request: string } | undefined): string | null => {
+    if (!override || !RULE_REQUESTS.has(override.request)) return 'no post-condition rule replaced it';
+    if (!index.isWithin(override.activity, moduleId))
+      return `${override.activity}'s post-condition rule replaced it, outside ${moduleId}`;
+    const rules = (index.byId.get(override.activity)?.sequencingRules.postConditionRules ?? []).filter(
+      (rule) => rule.action === override.request,
+    );
+    if (rules.length === 0) return `${override.activity} has no post-condition rule "${override.request}"`;
+    const ownRules = (
+      findActivity(own, index.pathFrom(moduleId, override.activity))?.sequencingRules.postConditionRules ?? []
+    ).filter((rule) => rule.action === override.request);
+    if (JSON.stringify(ownRules) !== JSON.stringify(rules))
+      return `the package has no rule "${rules.map(ruleText).join('; ')}" there: a merge rewrite`;
+    fired.push(override);
+    trap.rule = [
+      trap.rule,
+      ...rules.map((rule) => (fired.length > 1 ? `${override.activity}: ` : '') + ruleText(rule)),
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return null;
+  };
+  const first = overrides[overrides.length - 1];
+  trap.activity = first?.activity ?? '';
+  const why = checkOwn(first);
+  if (why) return fail(why);
+
+  // In the course, the same steps from the menu trap the same way; without the rule (and any other
+  // post-condition rule that then takes over) the request is honoured.
+  const entry: Step[] =
+    shape.menuId || k > 0
+      ? [
+          { request: 'start', result: DONE },
+          { request: `{target=${moduleId}}choice`, result: DONE },
+        ]
+      : [{ request: 'start', result: DONE }];
+  const steps = [...entry, ...trail, leave];
+  const again = replay(tree, steps);
+  const last = again.outcomes[again.outcomes.length - 1];
+  if (JSON.stringify(last) !== JSON.stringify(outcome))
+    return fail(`replayed from the menu, ${leave.request} ${describe(last)}, not ${describe(outcome)}`);
+  again.session.learn('abandon', leave.result);
+  trap.afterAbandon = again.session.learn(leave.request, leave.result);
+  const target = /^\{target=([^}]+)\}choice$/.exec(leave.request)?.[1];
+  for (;;) {
+    const without = structuredClone(tree);
+    for (const rule of fired) {
+      const bare = findActivity(without, index.pathFrom(tree.id, rule.activity)) as ActivitySettings;
+      bare.sequencingRules.postConditionRules = bare.sequencingRules.postConditionRules.filter(
+        (r) => r.action !== rule.request,
+      );
+    }
+    const tried = replay(without, steps);
+    const honoured = tried.outcomes[steps.length - 1];
+    if (honoured.kind === 'delivered' && (target ? index.isWithin(honoured.id, target) : !inModule(honoured)))
+      break;
+    if (!inModule(honoured)) return fail(`without the rule, ${leave.request} ${describe(honoured)}`);
+    const next = tried.session.overrides[tried.session.overrides.length - 1];
+    if (fired.some((rule) => rule.activity === next?.activity && rule.request === next?.request))
+      return fail(`without the rule, ${leave.request} still ${describe(honoured)}`);
+    const other = checkOwn(next);
+    if (other) return fail(`without the rule, ${leave.request} ${describe(honoured)}: ${other}`);
+  }
+
+  // Standalone, the same steps deliver the same SCOs, and from there no way out ends the package's
+  // session or exits its root (leaving a module is that); its rule replaces requests there too.
+  const moduleLeaves = index.leavesUnder(moduleId);
+  const deliveredInCourse = again.outcomes.slice(entry.length - 1, -1);
+  const ownSteps: Step[] = [{ request: 'start', result: DONE }, ...trail];
+  const position = (o: Outcome, leaves: string[]) => (o.kind === 'delivered' ? leaves.indexOf(o.id) : o.kind);
+  const ownReplay = replay(own, ownSteps).outcomes;
+  const same = ownReplay.every(
+    (o, i) => position(o, ownIndex.leaves) === position(deliveredInCourse[i] as Outcome, moduleLeaves),
+  );
+  if (!same)
+    return fail(
+      `standalone, the same steps deliver ${ownReplay.map((o) => describe(o)).join(', ')}, not as in the module`,
+    );
+  const ownFirst = findActivity(own, index.pathFrom(moduleId, trap.activity)) as ActivitySettings;
+  const exits = [
+    'continue',
+    'previous',
+    'exit',
+    ...[...ownIndex.byId.keys()]
+      .filter(
+        (id) => id !== own.id && !ownIndex.isWithin(id, ownFirst.id) && !ownIndex.isWithin(ownFirst.id, id),
+      )
+      .map((id) => `{target=${id}}choice`),
+  ];
+  let sameRule = false;
+  for (const request of exits) {
+    const tried = replay(own, [...ownSteps, { request, result: leave.result }]);
+    const o = tried.outcomes[tried.outcomes.length - 1];
+    trap.standalone.push({ request, outcome: describe(o) });
+    if (o.kind === 'ended' || (o.kind === 'refused' && tried.session.current === own.id))
+      return fail(`standalone, ${request} leaves the package: ${describe(o)}`);
+    sameRule ||= tried.session.overrides.some(
+      (seen) => seen.activity === ownFirst.id && seen.request === first?.request,
+    );
+  }
+  if (!sameRule) return fail(`standalone, ${ownFirst.id}'s rule never replaces a request`);
+  return trap;
+}
+
+/** A proven trap, named as a loop is. */
+export function describeTrap(trap: Trap): string {
+  const verdict = trap.unproven === null ? 'its own rule, standalone too' : `not proven: ${trap.unproven}`;
+  return (
+    `trapped in ${trap.activity} by its post-condition "${trap.rule}": ${trap.request} ${describe(trap.outcome)}` +
+    ` (${verdict}; after abandon, ${trap.afterAbandon ? describe(trap.afterAbandon) : 'not tried'})`
+  );
+}
+
+export function describe(outcome: Outcome | Stuck | { kind: 'bound'; loop: string[] }): string {
   switch (outcome.kind) {
     case 'delivered':
       return `delivered ${outcome.id}`;
@@ -372,6 +673,8 @@ export function describe(outcome: Outcome | { kind: 'bound'; loop: string[] }): 
       return `refused${outcome.error ? `: ${outcome.error}` : ''}`;
     case 'bound':
       return `step bound hit, looping over ${outcome.loop.join(' → ')}`;
+    case 'stuck':
+      return `stuck in ${outcome.module}: ${outcome.reason}`;
   }
 }
 

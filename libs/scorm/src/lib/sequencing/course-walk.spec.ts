@@ -11,6 +11,7 @@ import { sequencedPackage, type SequencedManifestOptions } from '../../testing/s
 import {
   CourseSession,
   describe as describeOutcome,
+  describeTrap,
   moduleBehaviour,
   reliesOnChoice,
   standaloneBehaviour,
@@ -103,11 +104,18 @@ function leafCount(manifest: string, moduleId: string): number {
 function figures(label: string, report: CourseWalkReport): string {
   const choosable = report.modules.filter((m) => m.choosable).length;
   const back = report.modules.filter((m) => m.backToMenu).length;
+  const traps = [
+    ...report.modules.flatMap((m) => (m.trap ? [`${m.id} ${describeTrap(m.trap)}`] : [])),
+    ...report.continuePass.moduleStops.flatMap((stop) =>
+      stop.trap ? [`${stop.module}, after ${describeOutcome(stop.outcome)}: ${describeTrap(stop.trap)}`] : [],
+    ),
+  ];
   return (
     `${label}: start ${describeOutcome(report.start)}; modules choosable ${choosable}/${report.modules.length}` +
     ` (back to menu ${back}); SCOs reached by continue ${report.reachedByContinue}/${report.scoCount}` +
     ` (${report.continuePass.moduleStops.length} stops inside modules; end: ${describeOutcome(report.continuePass.stop)});` +
-    ` root ${report.root.completion}/${report.root.success}`
+    ` root ${report.root.completion}/${report.root.success}` +
+    traps.map((trap) => `\n  own trap: ${trap}`).join('')
   );
 }
 
@@ -116,11 +124,17 @@ function figures(label: string, report: CourseWalkReport): string {
  * standalone to compare with (SCORM 1.2) or the merge turned flow on by design (choice-only packages).
  */
 async function ownBehaviours(zips: string[]): Promise<Array<PackageBehaviour | null>> {
-  const result: Array<PackageBehaviour | null> = [];
+  return (await ownManifests(zips)).map((manifest) =>
+    manifest && !reliesOnChoice(manifest) ? standaloneBehaviour(manifest) : null,
+  );
+}
+
+/** Each package's own SCORM 2004 manifest, which the walk proves a module's trap against; null for 1.2. */
+async function ownManifests(zips: string[]): Promise<Array<string | null>> {
+  const result: Array<string | null> = [];
   for (const zip of zips) {
     const manifest = await manifestOf(zip);
-    const is2004 = /imscp_v1p1/.test(manifest);
-    result.push(is2004 && !reliesOnChoice(manifest) ? standaloneBehaviour(manifest) : null);
+    result.push(/imscp_v1p1/.test(manifest) ? manifest : null);
   }
   return result;
 }
@@ -134,10 +148,22 @@ function expectOneCourse(
 ): void {
   expect(report.start).toEqual({ kind: 'delivered', id: shape.menuId ?? expect.any(String) });
   for (const module of report.modules) {
+    // A trap the walk could not prove to be the package's own is a problem, named there.
     expect({ id: module.id, problem: module.problem }).toEqual({ id: module.id, problem: null });
     expect(module.choosable).toBe(true);
-    if (shape.menuId) expect(module.backToMenu).toBe(true);
+    // Back to the menu, unless the package's own post-condition rule keeps the learner in (RU-19b).
+    if (shape.menuId)
+      expect({ id: module.id, back: module.backToMenu || module.trap?.unproven === null }).toEqual({
+        id: module.id,
+        back: true,
+      });
   }
+  for (const stop of report.continuePass.moduleStops)
+    if (stop.trap)
+      expect({ module: stop.module, unproven: stop.trap.unproven }).toEqual({
+        module: stop.module,
+        unproven: null,
+      });
   // continue stops inside a module only where its package stops standalone, the same way.
   for (const stop of report.continuePass.moduleStops) {
     const k = shape.moduleIds.indexOf(stop.module);
@@ -186,7 +212,7 @@ describeCorpus('course walk on merges of the SCORM corpus', () => {
       const zips = names().map((name) => join(dir, name));
       const { result, manifest } = await merge(label, zips);
       const shape = shapeOf(result, manifest);
-      const report = walkCourse(manifest, shape);
+      const report = walkCourse(manifest, shape, await ownManifests(zips));
       console.log(figures(`corpus ${label}`, report));
       expectOneCourse(report, shape, manifest, await ownBehaviours(zips));
     },
@@ -245,10 +271,9 @@ describeAdl('course walk on merges of ADL sequencing test packages', () => {
       : [];
 
   // scorm-again re-checks every activity's choice validity after each step (O(n²) per step), so a
-  // whole family in one course takes many minutes. The walk takes the family in merges of 3
+  // whole family in one course takes a minute or more (RU, 48 modules). The walk takes the family in merges of 3
   // (COURSE_WALK_GROUP sets another size) unless COURSE_WALK_WHOLE_FAMILY=1 asks for one merge of all
-  // of it. Open (issue 19): in merges of 12, RU-10…RU-14d never finish a walk, a loop the step bounds
-  // do not catch.
+  // of it.
   const whole = process.env['COURSE_WALK_WHOLE_FAMILY'] === '1';
   const merges = (prefix: string): Array<[string, string[]]> => {
     const zips = family(prefix);
@@ -260,15 +285,22 @@ describeAdl('course walk on merges of ADL sequencing test packages', () => {
     return result;
   };
 
-  // Open (issue 19): from inside RU-19b's module a choice of the course menu delivers the module's
-  // activity_2 instead. Its merges are expected to fail until that is fixed; `it.failing` reports it
-  // the day they pass.
-  const knownOpen = (zips: string[]) => zips.some((zip) => zip.endsWith('LMSTestPackage_RU-19b.zip'));
+  // RU-19b (issue 19): from inside its module a choice of the course menu delivers its activity_2.
+  // The package's cluster activity_1 exits on activityProgressKnown and then retries on it: the SN
+  // Termination Request Process (TB.2.3, Exit: TB.2.1 exit actions, then TB.2.2 post-conditions)
+  // returns `retry`, which replaces the pending choice (OP.1). Standalone (choice="false") continue,
+  // previous and exit are replaced the same way: the package keeps its learner in activity_1 by
+  // design. No merge rewrite can lift it while keeping the package's rules: a post-condition sees
+  // tracking state only, never which request is pending, so a rule that let the menu choice through
+  // would let the package's own continue out too. The SN way out that skips post-conditions is a
+  // learner's `abandon` (TB.2.3), which the walk records. So the walk proves the trap is the
+  // package's own (course-walk.ts, proveTrap) and names it, as it names a package's own loop;
+  // RU-12a's "satisfied → retry" traps the same way once its loop has run (merges of 12 and more).
   const all = [...merges('RU'), ...merges('SX')];
   const walkAdlMerge = async (label: string, zips: string[]) => {
     const { result, manifest } = await merge(`ADL ${label}`, zips);
     const shape = shapeOf(result, manifest);
-    const report = walkCourse(manifest, shape);
+    const report = walkCourse(manifest, shape, await ownManifests(zips));
     console.log(figures(`ADL ${label}`, report));
     const own = await ownBehaviours(zips);
     const differences: string[] = [];
@@ -292,14 +324,26 @@ describeAdl('course walk on merges of ADL sequencing test packages', () => {
     expect(differences).toEqual([]);
     expectOneCourse(report, shape, manifest, own);
   };
-  it.each(all.filter(([, zips]) => !knownOpen(zips)))(
-    '%s: one course, each module as its package standalone',
-    walkAdlMerge,
-    1_200_000,
-  );
-  const open = all.filter(([, zips]) => knownOpen(zips));
-  if (open.length > 0)
-    it.failing.each(open)('%s (open: RU-19b traps the choice of the menu)', walkAdlMerge, 1_200_000);
+  it.each(all)('%s: one course, each module as its package standalone', walkAdlMerge, 1_200_000);
+
+  it('accepts a trap only as the package wrote it: RU-19b against a copy without its retry rule', async () => {
+    const zip = join(dir, 'LMSTestPackage_RU-19b.zip');
+    const { result, manifest } = await merge('ADL RU-19b trap proof', [family('SX')[0], zip]);
+    const shape = shapeOf(result, manifest);
+    const own = await manifestOf(zip);
+    const proven = walkCourse(manifest, shape, [null, own]).modules[1];
+    expect(proven).toMatchObject({ backToMenu: false, problem: null });
+    expect(proven.trap).toMatchObject({
+      rule: 'activityProgressKnown → retry',
+      outcome: { kind: 'delivered', id: `${shape.moduleIds[1].replace(/_module$/, '')}_activity_2` },
+      unproven: null,
+      afterAbandon: { kind: 'delivered', id: shape.menuId },
+    });
+    // Were the rule not the package's (a merge fault), the walk would say so.
+    const withoutRetry = own.replace(/<imsss:postConditionRule>[\s\S]*?<\/imsss:postConditionRule>/, '');
+    const faked = walkCourse(manifest, shape, [null, withoutRetry]).modules[1];
+    expect(faked.problem).toMatch(/a merge rewrite$/);
+  }, 60_000);
 });
 
 describe('course walk on generated packages', () => {
@@ -373,7 +417,7 @@ describe('course walk on generated packages', () => {
       writeFileSync(generated, sequencedPackage(options));
       const { result, manifest } = await merge(`generated ${label}`, [plain, generated, plain]);
       const shape = shapeOf(result, manifest);
-      const report = walkCourse(manifest, shape);
+      const report = walkCourse(manifest, shape, await ownManifests([plain, generated, plain]));
       console.log(figures(`generated ${label}`, report));
       expectOneCourse(report, shape, manifest, await ownBehaviours([plain, generated, plain]));
     },
