@@ -5,7 +5,6 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildScorm12Package } from '@scorm-merge/scorm/testing';
 import { graphql, graphqlOk } from '../support/api-client';
@@ -20,6 +19,7 @@ import {
   uploadZips,
   type CoursePreview,
 } from '../support/preview-packages';
+import { freePort } from '../support/free-port';
 
 jest.setTimeout(120_000);
 
@@ -349,14 +349,3 @@ it('keeps working after a restart: the same launch URL serves the same bytes', a
   const again = await packagePreview(server.url, sessionId, packageId);
   expect(again.items.map((item) => item.launchUrl)).toEqual(preview.items.map((item) => item.launchUrl));
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

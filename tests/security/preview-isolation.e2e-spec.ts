@@ -9,7 +9,6 @@
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -23,6 +22,7 @@ import {
 import { workspaceRoot } from '../support/workspace';
 import { launchChromium } from '../web-e2e/browser';
 import { startConfiguredServer, type ConfiguredServer } from './configured-server';
+import { freePort } from '../support/free-port';
 
 jest.setTimeout(120_000);
 
@@ -287,15 +287,4 @@ async function playInPlayer(page: Page, launchUrl: string): Promise<Reports> {
     { timeout: 30_000 },
   );
   return page.evaluate(() => (window as unknown as { reports: Reports }).reports);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
