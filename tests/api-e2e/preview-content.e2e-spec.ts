@@ -297,7 +297,7 @@ it("serves a merged course from its merged zip, every SCO's launch URL included"
   expect(Buffer.from(await clip.arrayBuffer()).equals(VIDEO.subarray(10, 20))).toBe(true);
 });
 
-it("builds a finished merge's outline before its first preview is asked for", async () => {
+it("builds a finished merge's outline before its first preview is asked for, and reads it back after a restart", async () => {
   const session = await createSession(server.url);
   await uploadZips(server.url, session, [{ name: 'course.zip', data: courseZip }]);
   const { startMerge } = await graphqlOk<{ startMerge: { id: string } }>(
@@ -320,6 +320,19 @@ it("builds a finished merge's outline before its first preview is asked for", as
     (line) => line.includes('preview outline built') && line.includes(startMerge.id),
   );
   expect(builds).toHaveLength(1);
+
+  // Saved beside the zip: a restarted server (or another instance) reads it instead of the manifest.
+  await server.stop();
+  server = await startServer();
+  const again = await graphqlOk<{ mergePreview: CoursePreview }>(
+    server.url,
+    `query ($s: ID!, $m: ID!) { mergePreview(sessionId: $s, mergeId: $m) { ${PREVIEW_FIELDS} } }`,
+    { s: session, m: startMerge.id },
+  );
+  expect(again.mergePreview).toEqual(mergePreview);
+  const logged = (what: string) =>
+    server.logs.filter((line) => line.includes(what) && line.includes(startMerge.id));
+  expect([logged('preview outline read').length, logged('preview outline built').length]).toEqual([1, 0]);
 });
 
 it('stops serving a removed package at once', async () => {

@@ -4,6 +4,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { PACKAGES_OPTIONS, type PackagesOptions } from '../packages-options';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Files derived from a merged zip, kept beside it as `<merge>.zip.<suffix>` and removed with it. */
+export type MergeCompanion = 'preview.json';
+const COMPANIONS: readonly MergeCompanion[] = ['preview.json'];
 
 /** Where merged zips live: DATA_DIR/merges/<session>/<merge>.zip. */
 @Injectable()
@@ -43,7 +46,16 @@ export class MergeStorage {
     await rm(`${this.absolutePath(relativePath)}.part`, { force: true });
   }
 
+  /** Where a file derived from the merged zip at `zipPath` (relative or absolute) is kept. */
+  companionPath(zipPath: string, companion: MergeCompanion): string {
+    return `${this.absolutePath(zipPath)}.${companion}`;
+  }
+
+  /** Removes a merged zip and the files derived from it. */
   async remove(relativePath: string | null): Promise<void> {
-    if (relativePath) await rm(this.absolutePath(relativePath), { force: true });
+    if (!relativePath) return;
+    await rm(this.absolutePath(relativePath), { force: true });
+    for (const companion of COMPANIONS)
+      await rm(this.companionPath(relativePath, companion), { force: true });
   }
 }
