@@ -160,6 +160,10 @@ describe('retention: idle sessions and old merged zips are deleted', () => {
       expect(uploadedFiles(dataDir, sessionId)).toHaveLength(2);
       expect(existsSync(join(dataDir, 'merges', sessionId))).toBe(true);
     }
+    // The preview outline is saved beside the zip just after the merge completes.
+    await waitFor(async () =>
+      existsSync(join(dataDir, 'merges', kept.sessionId, `${kept.mergeId}.zip.preview.json`)),
+    );
     await server.stop();
 
     // The clock, honestly: the rows say 31 days of silence (and a merge finished 8 days ago).
@@ -211,6 +215,10 @@ describe('retention: idle sessions and old merged zips are deleted', () => {
     expect(expired).toMatchObject({ id: kept.mergeId, status: 'EXPIRED', downloadUrl: null });
     expect(new Date(expired.expiresAt ?? 0).getTime()).toBeLessThan(Date.now());
     expect(existsSync(join(dataDir, 'merges', kept.sessionId, `${kept.mergeId}.zip`))).toBe(false);
+    // With the preview outline saved beside it.
+    expect(existsSync(join(dataDir, 'merges', kept.sessionId, `${kept.mergeId}.zip.preview.json`))).toBe(
+      false,
+    );
     const gone = await fetch(`${server.url}/api/sessions/${kept.sessionId}/merges/${kept.mergeId}/download`);
     expect(gone.status).toBe(410);
     const goneBody = (await gone.json()) as { message: string };
